@@ -34,11 +34,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from workshop import accounts, admin, home, security
+    from workshop.okr.cli import okr_cli
 
     security.init_app(app)
     home.init_app(app)
     accounts.init_app(app)
     admin.init_app(app)
+    app.cli.add_command(okr_cli)
 
     # Every Socket.IO namespace must be registered before socketio.init_app.
     socketio.init_app(
