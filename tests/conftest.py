@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from servers import require_service
 
 from workshop import create_app
 from workshop.extensions import db
@@ -17,13 +18,6 @@ PASSWORD = "correct-horse-battery"
 FAST_HASH = {"PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_KIB": 8, "PASSWORD_PARALLELISM": 1}
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                      r'name="csrf_token" value="([^"]+)"')
-
-
-def require_service(reason: str):
-    """Skip locally when a service is missing; fail in CI (WORKSHOP_REQUIRE_SERVICES=1)."""
-    if os.environ.get("WORKSHOP_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"required service missing: {reason}")
-    pytest.skip(reason)
 
 
 def postgres_base_url() -> str:

@@ -12,9 +12,17 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 WORKSHOP = shutil.which("workshop", path=str(Path(sys.executable).parent)) or "workshop"
+
+
+def require_service(reason: str):
+    """Skip locally when a service is missing; fail in CI (WORKSHOP_REQUIRE_SERVICES=1)."""
+    if os.environ.get("WORKSHOP_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
 
 
 def free_port() -> int:

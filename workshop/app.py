@@ -33,13 +33,14 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     errors.init_app(app)
 
-    from workshop import accounts, admin, home, security
+    from workshop import accounts, admin, home, live, security
     from workshop.okr.cli import okr_cli
 
     security.init_app(app)
     home.init_app(app)
     accounts.init_app(app)
     admin.init_app(app)
+    live.init_app(app)
     app.cli.add_command(okr_cli)
 
     # Every Socket.IO namespace must be registered before socketio.init_app.
@@ -47,6 +48,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_allowed_origins(app.config["SOCKETIO_ALLOWED_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
     )

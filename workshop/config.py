@@ -23,6 +23,7 @@ class Defaults:
     SECURE_COOKIES = False  # True when served over HTTPS (adds the Secure cookie flag)
     SOCKETIO_ASYNC_MODE = "gevent"
     SOCKETIO_MESSAGE_QUEUE: str | None = None  # redis://... to share rooms between workers
+    SOCKETIO_CHANNEL = "okr-workshop"  # Redis pub/sub channel shared by the workers
     SOCKETIO_MAX_MESSAGE_BYTES = 16 * 1024
     REDIS_URL: str | None = None  # rate-limit counters; falls back to the message queue
     SOCKETIO_ALLOWED_ORIGINS: str | None = None  # comma-separated; default: own origin only
@@ -32,6 +33,7 @@ class Defaults:
     SETUP_TOKEN_FILE = "setup-token"
     MIGRATIONS_DIR: str | None = None  # defaults to ./migrations beside the package
     LOG_LEVEL = "INFO"
+    LIVE_BROADCAST_INTERVAL = 0.15  # seconds between coalesced room updates; 0: at once
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:

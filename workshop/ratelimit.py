@@ -40,6 +40,11 @@ class MemoryCounter:
                 self._evict(now, window)
             return count, max(1, int(window - (now - started)))
 
+    def peek(self, key: str, window: int) -> int:
+        with self._lock:
+            started, count = self._windows.get(key, (0.0, 0))
+            return count if time.monotonic() - started < window else 0
+
     def reset(self, key: str) -> None:
         with self._lock:
             self._windows.pop(key, None)
@@ -66,6 +71,9 @@ class RedisCounter:
         count, _, ttl = pipe.execute()
         return int(count), max(1, int(ttl))
 
+    def peek(self, key: str, window: int) -> int:
+        return int(self._redis.get(f"workshop:rl:{key}") or 0)
+
     def reset(self, key: str) -> None:
         self._redis.delete(f"workshop:rl:{key}")
 
@@ -82,6 +90,11 @@ def check(limit: Limit, subject: str, message: str) -> None:
         minutes = max(1, round(retry_after / 60))
         raise RateLimited(f"{message} Try again in about {minutes} minute(s).",
                           retry_after=retry_after)
+
+
+def is_blocked(limit: Limit, subject: str) -> bool:
+    """Whether ``subject`` is already over ``limit`` (without counting an attempt)."""
+    return _counter().peek(f"{limit.name}:{subject}", limit.window_seconds) >= limit.max_hits
 
 
 def reset(limit: Limit, subject: str) -> None:

@@ -1,0 +1,88 @@
+"""Coalesced broadcasts: at most one full-state message per room per interval.
+
+Broadcasting per vote to a big room collapses (see ../shared/FACTS.md); instead every change
+marks its workshop dirty and a background task sends the latest full state every
+``LIVE_BROADCAST_INTERVAL`` seconds (0 sends at once, for tests). A message that is lost is
+healed by the next one, and every (re)connecting client gets a snapshot anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+
+from workshop.extensions import db, socketio
+from workshop.live import state
+
+logger = logging.getLogger(__name__)
+NAMESPACE = "/live"
+
+
+def room(workshop_id: int, audience: str) -> str:
+    """The one place room names are made: ``workshop:<id>:participant`` or ``...:coach``."""
+    return f"workshop:{workshop_id}:{audience}"
+
+
+class Broadcaster:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.interval = float(app.config["LIVE_BROADCAST_INTERVAL"])
+        self._lock = threading.Lock()
+        self._dirty: dict[int, dict[str, bool]] = {}
+        self._started = False
+        self.sent = 0
+
+    def mark(self, workshop_id: int, *, changed_state: bool = False,
+             resync: bool = False) -> None:
+        """Note that a workshop changed: its tallies always, its state/ballots if flagged."""
+        with self._lock:
+            flags = self._dirty.setdefault(workshop_id, {"state": False, "resync": False})
+            flags["state"] |= changed_state
+            flags["resync"] |= resync
+            start = not self._started and self.interval > 0
+            self._started = self._started or start
+        if self.interval <= 0:
+            self.flush()
+        elif start:
+            socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            socketio.sleep(self.interval)
+            try:
+                self.flush()
+            except Exception:  # keep broadcasting for the other rooms
+                logger.exception("live broadcast failed")
+
+    def flush(self) -> None:
+        with self._lock:
+            dirty, self._dirty = self._dirty, {}
+        if not dirty:
+            return
+        with self.app.app_context():
+            try:
+                for workshop_id, flags in dirty.items():
+                    self._send(workshop_id, flags)
+            finally:
+                db.session.remove()
+
+    def _send(self, workshop_id: int, flags: dict[str, bool]) -> None:
+        from workshop.live.models import Workshop
+
+        workshop = db.session.get(Workshop, workshop_id)
+        if workshop is None:
+            return
+        for audience in (state.PARTICIPANT, state.COACH):
+            if flags["state"]:
+                payload = {**state.workshop_state(workshop, audience), "resync": flags["resync"]}
+                event = "workshop_changed"
+            else:
+                payload, event = state.tally_message(workshop, audience), "tally_changed"
+            socketio.emit(event, payload, to=room(workshop_id, audience), namespace=NAMESPACE)
+            self.sent += 1
+
+
+def get_broadcaster(app: Flask) -> Broadcaster:
+    return app.extensions["live_broadcaster"]
