@@ -1,0 +1,1 @@
+"""Practice exercises: question bank, grading that teaches, Moodle GIFT import/export."""
