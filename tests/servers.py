@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import socket
 import subprocess
@@ -81,3 +82,23 @@ class Server:
             self._pump_thread.join(timeout=5)
             if self.proc.stdout:
                 self.proc.stdout.close()
+
+
+COACH_EMAIL, COACH_PASSWORD = "coach@example.org", "coach-password-1"
+
+
+def _cli(env: dict, *args: str) -> str:
+    result = subprocess.run([WORKSHOP, *args], env={**os.environ, **env}, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def prepare(env: dict, *create_args: str) -> str:
+    """Migrate, add a coach, open a workshop; returns its join code."""
+    _cli(env, "db", "upgrade")
+    _cli(env, "users", "create", "--email", COACH_EMAIL, "--role", "coach", "--password",
+         COACH_PASSWORD)
+    out = _cli(env, "live", "create", "--coach-email", COACH_EMAIL, "--title", "Q1 planning",
+               "--team", "Platform", "--cycle", "2027 Q1", *create_args)
+    return re.search(r"join code (\w+)", out).group(1)

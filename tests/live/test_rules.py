@@ -218,3 +218,47 @@ def test_create_workshop_validates_settings(app, coach):
             with pytest.raises(InvalidPayload):
                 services.create_workshop(coach["id"], title="T", team_name="X",
                                          cycle_label="Q1", **bad)
+
+
+def test_reveal_lasts_through_results_and_resets_for_the_next_round(
+        make_workshop, join, phone, coach_socket):
+    workshop = make_workshop()
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    a, = _to_vote(coach, [ana], ["Objective A"])
+    ana.vote(a)
+    coach.call("reveal_results", {"revealed": True})
+    coach.call("change_phase", {"direction": "next"})
+    assert ana.state()["tallies"] == {str(a): 1}
+    coach.call("change_phase", {"direction": "next"})
+    assert ana.state()["workshop"]["results_revealed"] is False
+
+
+def test_timer_is_shared_and_validated(make_workshop, join, phone, coach_socket):
+    workshop = make_workshop()
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    assert coach.call("start_timer", {"seconds": 0})["error"] == "invalid_payload"
+    assert coach.call("start_timer", {"seconds": "60"})["error"] == "invalid_payload"
+    ack = coach.call("start_timer", {"seconds": 300})
+    assert ack["ok"] and ack["timer_ends_at"].endswith("Z")
+    assert ana.state()["workshop"]["timer_ends_at"] == ack["timer_ends_at"]
+    assert ana.call("start_timer", {"seconds": 60})["error"] == "forbidden"
+    assert coach.call("stop_timer")["ok"]
+    assert ana.state()["workshop"]["timer_ends_at"] is None
+
+
+def test_hints_and_quality_warnings(make_workshop, join, phone, coach_socket):
+    workshop = make_workshop(objectives_to_keep=3)
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    hint = ana.call("check_statement", {"text": "Launch the new onboarding flow",
+                                        "kind": "key_result"})
+    assert "kr.activity" in [f["code"] for f in hint["hint"]["findings"]]
+    assert ana.call("check_statement", {"text": "x", "kind": "task"})["error"] == \
+        "invalid_payload"
+    ids = _to_vote(coach, [ana], ["Roll out the new CRM", "Delight customers", "Be fast"])
+    coach.call("change_phase", {"direction": "next"})
+    quality = coach.call("get_quality")["quality"]
+    assert "obj.task" in [f["code"] for f in quality["proposals"][str(ids[0])]]
+    assert ana.call("get_quality")["error"] == "forbidden"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import threading
 import time
 import uuid
@@ -13,29 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 import socketio as sio_client
-from servers import WORKSHOP, Server, require_service
+from servers import COACH_EMAIL, COACH_PASSWORD, Server, prepare, require_service
 
 pytestmark = pytest.mark.server
-COACH_EMAIL, COACH_PASSWORD = "coach@example.org", "coach-password-1"
-
-
-def _cli(env: dict, *args: str) -> str:
-    result = subprocess.run([WORKSHOP, *args], env={**os.environ, **env}, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def prepare(env: dict, *create_args: str) -> str:
-    """Migrate, add a coach, open a workshop; returns its join code."""
-    _cli(env, "db", "upgrade")
-    _cli(env, "users", "create", "--email", COACH_EMAIL, "--role", "coach", "--password",
-         COACH_PASSWORD)
-    out = _cli(env, "live", "create", "--coach-email", COACH_EMAIL, "--title", "Q1 planning",
-               "--team", "Platform", "--cycle", "2027 Q1", *create_args)
-    return re.search(r"join code (\w+)", out).group(1)
-
-
 class RealPhone:
     """A python-socketio client that keeps the latest state it was sent."""
 

@@ -14,14 +14,16 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
+from workshop.db import utcnow
 from workshop.errors import WorkshopError
 from workshop.extensions import db
-from workshop.live import proposals, services, state, voting
+from workshop.live import proposals, quality, services, state, voting
 from workshop.live.broadcast import NAMESPACE, get_broadcaster, room
 from workshop.live.errors import InvalidPayload
 
 logger = logging.getLogger(__name__)
 MAX_PAYLOAD_CHARS = 4000
+SCREEN = "screen"
 
 
 def _refuse(code: str, message: str):
@@ -49,7 +51,10 @@ def handler(role: str, *, changes: str | None = None):
             who = session.get("live")
             if not who:
                 return {"ok": False, "error": "not_connected", "message": "Reconnect first."}
-            if role != "any" and who["role"] != role:
+            if role == "not_screen" and who["role"] == SCREEN:
+                return {"ok": False, "error": "forbidden",
+                        "message": "The big screen only shows the workshop."}
+            if role not in ("any", "not_screen") and who["role"] != role:
                 return {"ok": False, "error": "forbidden",
                         "message": "Only the coach can do that." if role == "coach"
                         else "Only participants can do that."}
@@ -100,13 +105,17 @@ class LiveNamespace(Namespace):
                     raise _refuse("invalid_payload", "workshop_id must be a number.")
                 workshop = services.get_coached_workshop(workshop_id, current_user)
                 participant = None
-                who = {"role": state.COACH, "workshop_id": workshop.id}
+                # The big screen is the coach's too, but shows only what phones may see.
+                role = SCREEN if auth.get("screen") is True else state.COACH
+                who = {"role": role, "workshop_id": workshop.id}
             else:
                 raise _refuse("not_authenticated",
                               "Join with a workshop pass, or sign in as the coach.")
             session["live"] = who
-            join_room(room(workshop.id, who["role"]))
-            emit("snapshot", state.snapshot(workshop, who["role"], participant))
+            join_room(room(workshop.id, state.PARTICIPANT if who["role"] == SCREEN
+                           else who["role"]))
+            emit("snapshot", {**state.snapshot(workshop, who["role"], participant),
+                              "server_time": utcnow().isoformat().replace("+00:00", "Z")})
             logger.info("live connect %s to workshop %s from %s", who["role"], workshop.id,
                         request.remote_addr)
         except WorkshopError as exc:
@@ -125,9 +134,13 @@ class LiveNamespace(Namespace):
         who = session["live"]["role"]
         return {"snapshot": state.snapshot(workshop, who, participant)}
 
+    @handler("any")
+    def on_check_statement(self, workshop, participant, data):
+        return {"hint": quality.hint(data.get("text"), data.get("kind"))}
+
     # -- participants (and the coach may propose too) ------------------------------------
 
-    @handler("any", changes="state")
+    @handler("not_screen", changes="state")
     def on_propose(self, workshop, participant, data):
         proposal, created = proposals.propose(workshop, participant, data.get("text"),
                                              parent_id=data.get("parent_id"),
@@ -193,6 +206,20 @@ class LiveNamespace(Namespace):
     def on_set_kept(self, workshop, participant, data):
         services.set_kept(workshop, data.get("proposal_id"), data.get("is_kept"))
         return {}
+
+    @handler("coach", changes="state")
+    def on_start_timer(self, workshop, participant, data):
+        services.start_timer(workshop, data.get("seconds"))
+        return {"timer_ends_at": state.workshop_info(workshop)["timer_ends_at"]}
+
+    @handler("coach", changes="state")
+    def on_stop_timer(self, workshop, participant, data):
+        services.stop_timer(workshop)
+        return {}
+
+    @handler("coach")
+    def on_get_quality(self, workshop, participant, data):
+        return {"quality": quality.assess(workshop)}
 
 
 live_namespace = LiveNamespace(NAMESPACE)

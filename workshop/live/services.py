@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import unicodedata
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -126,6 +127,18 @@ def list_coach_workshops(coach_id: int) -> list[Workshop]:
     return list(db.session.scalars(
         select(Workshop).where(Workshop.coach_id == coach_id).order_by(Workshop.id.desc())
     ))
+
+
+def list_coach_workshops_with_counts(coach_id: int) -> list[tuple[Workshop, int, int]]:
+    """A coach's workshops, newest first, with participant and proposal counts."""
+    people = (select(func.count(Participant.id)).where(Participant.workshop_id == Workshop.id)
+              .correlate(Workshop).scalar_subquery())
+    ideas = (select(func.count(Proposal.id)).where(Proposal.workshop_id == Workshop.id,
+                                                   Proposal.merged_into_id.is_(None))
+             .correlate(Workshop).scalar_subquery())
+    return [tuple(row) for row in db.session.execute(
+        select(Workshop, people, ideas).where(Workshop.coach_id == coach_id)
+        .order_by(Workshop.id.desc())).all()]
 
 
 def normalise_code(code) -> str:
@@ -326,10 +339,33 @@ def change_phase(workshop: Workshop, direction) -> Workshop:
         workshop.final_okr_set = build_final_set(workshop)
     workshop.phase = target
     workshop.phase_changed_at = utcnow()
-    workshop.is_results_revealed = False
+    if target in phases.PROPOSE_PHASES or target == phases.LOBBY:
+        workshop.is_results_revealed = False  # a new round starts hidden again
     workshop.timer_ends_at = None
     db.session.flush()
     logger.info("workshop %s moved to %s", workshop.id, target)
+    return workshop
+
+
+MAX_TIMER_SECONDS = 60 * 60
+
+
+def start_timer(workshop: Workshop, seconds) -> Workshop:
+    """Start (or restart) the phase countdown every screen shows; ``seconds`` in 1..3600."""
+    require_open(workshop)
+    if (not isinstance(seconds, int) or isinstance(seconds, bool)
+            or not 1 <= seconds <= MAX_TIMER_SECONDS):
+        raise InvalidPayload("The timer takes a whole number of seconds from 1 to 3600.",
+                             field="seconds")
+    workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
+    db.session.flush()
+    return workshop
+
+
+def stop_timer(workshop: Workshop) -> Workshop:
+    require_open(workshop)
+    workshop.timer_ends_at = None
+    db.session.flush()
     return workshop
 
 
