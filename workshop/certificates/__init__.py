@@ -1,0 +1,1 @@
+"""Coach-training tracks and verifiable PDF certificates."""
