@@ -262,3 +262,20 @@ def test_hints_and_quality_warnings(make_workshop, join, phone, coach_socket):
     quality = coach.call("get_quality")["quality"]
     assert "obj.task" in [f["code"] for f in quality["proposals"][str(ids[0])]]
     assert ana.call("get_quality")["error"] == "forbidden"
+
+
+def test_facilitated_workshops_count_only_finished_ones_with_enough_people(
+        app, coach, make_workshop, join, phone, coach_socket):
+    done = make_workshop()
+    unfinished = make_workshop()
+    coach_done, coach_open = coach_socket(done), coach_socket(unfinished)
+    phones = [phone(join(done)) for _ in range(3)]
+    phone(join(unfinished))
+    a, = _to_vote(coach_done, phones, ["Objective A"])
+    for _ in range(5):
+        assert coach_done.call("change_phase", {"direction": "next"})["ok"]
+    assert coach_done.state()["workshop"]["phase"] == "final"
+    coach_open.call("change_phase", {"direction": "next"})
+    with app.app_context():
+        assert [w.id for w in services.facilitated_workshops(coach["id"], 3)] == [done["id"]]
+        assert services.facilitated_workshops(coach["id"], 4) == []
