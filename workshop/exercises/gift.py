@@ -36,7 +36,15 @@ from workshop.exercises.model import (
     round_weight,
 )
 
-__all__ = ["GIFT_TYPES", "GiftError", "GiftExportError", "GiftProblem", "export_gift", "parse_gift"]
+__all__ = [
+    "GIFT_TYPES",
+    "GiftError",
+    "GiftExportError",
+    "GiftProblem",
+    "export_gift",
+    "parse_gift",
+    "parse_gift_located",
+]
 
 # Escaped characters become private-use placeholders while the structure is parsed.
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004",
@@ -85,6 +93,7 @@ class _Parser:
     def __init__(self) -> None:
         self.problems: list[GiftProblem] = []
         self.questions: list[Question] = []
+        self.starts: list[int] = []
         self.category = ""
         self.slugs: set[str] = set()
 
@@ -162,6 +171,7 @@ class _Parser:
             self.problem(at or line_at(start), issue.message)
         if len(self.problems) == before_checks:
             self.questions.append(question)
+            self.starts.append(block.start)
 
     def make_slug(self, block: _Block, title: str, line: int) -> str:
         found = _ID_RE.search("\n".join(block.comments))
@@ -351,6 +361,11 @@ def _blocks(text: str) -> list[_Block]:
 
 def parse_gift(text: str) -> list[Question]:
     """Parse GIFT text into questions; raises GiftError listing every problem and its line."""
+    return [question for _, question in parse_gift_located(text)]
+
+
+def parse_gift_located(text: str) -> list[tuple[int, Question]]:
+    """Like `parse_gift`, with the line each question starts on (for later checks' messages)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     parser = _Parser()
     for number, line in enumerate(text.split("\n"), start=1):
@@ -361,4 +376,4 @@ def parse_gift(text: str) -> list[Question]:
             parser.parse_block(block)
     if parser.problems:
         raise GiftError(parser.problems)
-    return parser.questions
+    return list(zip(parser.starts, parser.questions, strict=True))
