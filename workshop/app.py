@@ -33,7 +33,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     errors.init_app(app)
 
-    from workshop import accounts, admin, exercises, home, live, security
+    from workshop import accounts, admin, certificates, exercises, home, live, security
     from workshop.okr.cli import okr_cli
 
     security.init_app(app)
@@ -42,6 +42,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     live.init_app(app)
     exercises.init_app(app)
+    certificates.init_app(app)  # after exercises: tracks need the bank
     app.cli.add_command(okr_cli)
 
     # Every Socket.IO namespace must be registered before socketio.init_app.

@@ -33,6 +33,8 @@ class Defaults:
     SETUP_TOKEN_FILE = "setup-token"
     MIGRATIONS_DIR: str | None = None  # defaults to ./migrations beside the package
     LOG_LEVEL = "INFO"
+    PUBLIC_URL: str | None = None  # e.g. https://okr.example.org; printed in certificates
+    CERTIFICATE_PROGRAMME = "OKR Workshop coach programme"
     LIVE_BROADCAST_INTERVAL = 0.15  # seconds between coalesced room updates; 0: at once
 
 
