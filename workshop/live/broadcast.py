@@ -74,12 +74,19 @@ class Broadcaster:
         workshop = db.session.get(Workshop, workshop_id)
         if workshop is None:
             return
+        if not flags["state"]:
+            # The two audiences' tally messages differ only in whether tallies are shown:
+            # query once (this runs every interval while a big room votes).
+            coach = state.tally_message(workshop, state.COACH)
+            shown = state.tallies_visible(workshop, state.PARTICIPANT)
+            tally = {state.PARTICIPANT: coach if shown else {**coach, "tallies": None},
+                     state.COACH: coach}
         for audience in (state.PARTICIPANT, state.COACH):
             if flags["state"]:
                 payload = {**state.workshop_state(workshop, audience), "resync": flags["resync"]}
                 event = "workshop_changed"
             else:
-                payload, event = state.tally_message(workshop, audience), "tally_changed"
+                payload, event = tally[audience], "tally_changed"
             socketio.emit(event, payload, to=room(workshop_id, audience), namespace=NAMESPACE)
             self.sent += 1
 

@@ -81,22 +81,36 @@ def _free_slot(used, limit: int) -> int | None:
     return next((slot for slot in range(1, limit + 1) if slot not in taken), None)
 
 
-def _add_dot(workshop: Workshop, participant: Participant, proposal: Proposal, round_: str):
-    budget_slots = db.session.scalars(select(Vote.budget_slot).where(
+def _add_dot(workshop: Workshop, participant: Participant, proposal: Proposal,
+             round_: str) -> list[int]:
+    """Add one dot; returns the proposal ids of all the participant's dots in the round."""
+    # One query for both slot checks and the ballot: a vote is on the hot path of a big room.
+    dots = db.session.execute(select(Vote.proposal_id, Vote.budget_slot, Vote.item_slot).where(
         Vote.participant_id == participant.id, Vote.round == round_)).all()
-    budget_slot = _free_slot(budget_slots, workshop.votes_per_participant)
+    budget_slot = _free_slot((b for _, b, _ in dots), workshop.votes_per_participant)
     if budget_slot is None:
         raise BudgetExhausted(f"You have used all {workshop.votes_per_participant} of your "
                               "votes. Take one back to move it.")
-    item_slots = db.session.scalars(select(Vote.item_slot).where(
-        Vote.participant_id == participant.id, Vote.proposal_id == proposal.id)).all()
-    item_slot = _free_slot(item_slots, workshop.max_votes_per_item)
+    # A proposal's dots are all of its own round, so filtering the round's dots is enough.
+    item_slot = _free_slot((i for p, _, i in dots if p == proposal.id),
+                           workshop.max_votes_per_item)
     if item_slot is None:
         raise ItemCapReached(f"At most {workshop.max_votes_per_item} vote(s) can go on one "
                              "item.")
     db.session.add(Vote(workshop_id=workshop.id, participant_id=participant.id,
                         proposal_id=proposal.id, round=round_, budget_slot=budget_slot,
                         item_slot=item_slot))
+    return [p for p, _, _ in dots] + [proposal.id]
+
+
+def _ballot_of(workshop: Workshop, round_: str, dots: list[int]) -> dict:
+    """``ballot()`` computed from the proposal ids of the participant's dots (no query)."""
+    votes: dict[int, int] = {}
+    for proposal_id in sorted(dots):
+        votes[proposal_id] = votes.get(proposal_id, 0) + 1
+    return {"round": round_, "votes": {str(k): v for k, v in votes.items()},
+            "budget": workshop.votes_per_participant,
+            "remaining": workshop.votes_per_participant - len(dots)}
 
 
 def _remove_dot(participant: Participant, proposal: Proposal) -> None:
@@ -114,11 +128,12 @@ def _apply(workshop, participant, op_id, kind, proposal_id, change) -> dict:
     _lock(participant)
     if _already_applied(participant, op_id):
         return {**ballot(workshop, participant), "duplicate": True}
-    change(round_)
+    dots = change(round_)  # the participant's dots afterwards, when the change knows them
     db.session.add(VoteOperation(participant_id=participant.id, op_id=op_id, kind=kind,
                                  proposal_id=proposal_id))
     db.session.flush()
-    return {**ballot(workshop, participant), "duplicate": False}
+    after = ballot(workshop, participant) if dots is None else _ballot_of(workshop, round_, dots)
+    return {**after, "duplicate": False}
 
 
 def cast_vote(workshop: Workshop, participant: Participant, proposal_id, op_id) -> dict:
@@ -128,7 +143,7 @@ def cast_vote(workshop: Workshop, participant: Participant, proposal_id, op_id) 
     ItemCapReached.
     """
     def change(round_):
-        _add_dot(workshop, participant, _votable(workshop, proposal_id, round_), round_)
+        return _add_dot(workshop, participant, _votable(workshop, proposal_id, round_), round_)
 
     return _apply(workshop, participant, op_id, "cast", proposal_id, change)
 
@@ -149,7 +164,7 @@ def move_vote(workshop: Workshop, participant: Participant, from_id, to_id, op_i
         target = _votable(workshop, to_id, round_)
         _remove_dot(participant, source)
         db.session.flush()
-        _add_dot(workshop, participant, target, round_)
+        return _add_dot(workshop, participant, target, round_)
 
     return _apply(workshop, participant, op_id, "move", to_id, change)
 
