@@ -84,3 +84,29 @@ def test_security_headers(client):
     assert "object-src 'none'" in csp and "base-uri 'none'" in csp
     assert "'unsafe-inline'" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_proxy_count_makes_rate_limits_see_the_real_client(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PROXY_COUNT": 1})
+    seen = {}
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"], seen["scheme"] = request.remote_addr, request.scheme
+        return "ok"
+
+    app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9",
+                                              "X-Forwarded-Proto": "https"})
+    assert seen == {"addr": "203.0.113.9", "scheme": "https"}
+
+
+def test_hsts_only_when_secure(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_SECURE_COOKIES", "true")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 40,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"})
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -25,6 +25,12 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     if config and config.get("TESTING"):
         app.testing = True
     load_config(app, config)
+    if app.config["PROXY_COUNT"]:
+        # Trust exactly that many proxies: rate limits then see the real client address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)

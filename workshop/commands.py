@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from workshop import create_app
+from workshop.backup import backup_command, restore_command
 from workshop.extensions import db, socketio
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,8 @@ cli = FlaskGroup(
     create_app=lambda: create_app(),
     help="OKR Workshop: live OKR workshops, practice exercises and certificates.",
 )
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def add_demo_loader(app, loader) -> None:

@@ -21,6 +21,7 @@ class Defaults:
     DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
     SECRET_KEY: str | None = None  # None: generated once and kept in instance/secret_key
     SECURE_COOKIES = False  # True when served over HTTPS (adds the Secure cookie flag)
+    PROXY_COUNT = 0  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
     SOCKETIO_ASYNC_MODE = "gevent"
     SOCKETIO_MESSAGE_QUEUE: str | None = None  # redis://... to share rooms between workers
     SOCKETIO_CHANNEL = "okr-workshop"  # Redis pub/sub channel shared by the workers
@@ -36,6 +37,9 @@ class Defaults:
     PUBLIC_URL: str | None = None  # e.g. https://okr.example.org; printed in certificates
     CERTIFICATE_PROGRAMME = "OKR Workshop coach programme"
     LIVE_BROADCAST_INTERVAL = 0.15  # seconds between coalesced room updates; 0: at once
+    LIVE_EVENT_BURST = 30  # events one connection may send at once ...
+    LIVE_EVENT_RATE = 10.0  # ... and per second after that
+    LIVE_FLOOD_STRIKES = 50  # refused events in a row before the connection is closed
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:

@@ -88,3 +88,13 @@ def test_oversized_payload_is_refused(make_workshop, join, phone, coach_socket):
     coach.call("change_phase", {"direction": "next"})
     ack = ana.call("propose", {"text": "fine", "padding": "z" * 5000})
     assert ack["error"] == "invalid_payload" and "too large" in ack["message"]
+
+
+def test_refused_connection_carries_code_and_message():
+    # What python-socketio sends in CONNECT_ERROR: the JS client's err.message and err.data,
+    # which the phone page reads to send a phone with a dead pass back to the join page.
+    from workshop.live.events import _refuse
+
+    refused = _refuse("invalid_token", "Join again.")
+    assert refused.error_args == {"message": "Join again.",
+                                  "data": {"error": "invalid_token", "message": "Join again."}}

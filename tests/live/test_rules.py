@@ -184,7 +184,7 @@ def test_anonymous_workshop_takes_no_names(make_workshop, join, phone, coach_soc
 
 def test_guessing_join_codes_is_rate_limited(client, make_workshop):
     workshop = make_workshop()
-    for n in range(20):
+    for n in range(60):
         response = client.get(f"/live/api/workshops/ZZZZZ{n % 10}")
         assert response.status_code == 404
     blocked = client.get(f"/live/api/workshops/{workshop['code']}")
@@ -279,3 +279,16 @@ def test_facilitated_workshops_count_only_finished_ones_with_enough_people(
     with app.app_context():
         assert [w.id for w in services.facilitated_workshops(coach["id"], 3)] == [done["id"]]
         assert services.facilitated_workshops(coach["id"], 4) == []
+
+
+def test_proposals_are_rate_limited_per_person(make_workshop, join, phone, coach_socket):
+    workshop = make_workshop()
+    coach = coach_socket(workshop)
+    ana, ben = phone(join(workshop)), phone(join(workshop))
+    coach.call("change_phase", {"direction": "next"})
+    for n in range(30):
+        assert ana.call("propose", {"text": f"Idea {n}"})["ok"]
+    refused = ana.call("propose", {"text": "One too many"})
+    assert refused["error"] == "rate_limited" and "a lot of proposals" in refused["message"]
+    assert ben.call("propose", {"text": "Ben still can"})["ok"]
+    assert coach.call("propose", {"text": "So can the coach"})["ok"]

@@ -157,3 +157,47 @@ def test_two_workers_share_rooms_through_redis(database_url, tmp_path):
         close_all(phones)
         for server in servers:
             server.stop()
+
+
+def test_slow_database_call_does_not_stall_the_worker(database_url, tmp_path):
+    """While one phone's vote waits on a PostgreSQL row lock, another phone of the same
+    worker is served: psycopg waits cooperatively under gevent."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("row locks that block a writer: PostgreSQL only")
+    import sqlalchemy as sa
+
+    env = {"WORKSHOP_INSTANCE_PATH": str(tmp_path / "instance"),
+           "WORKSHOP_DATABASE_URL": database_url}
+    code = prepare(env, "--show-results")
+    server = Server(env).start()
+    phones = []
+    engine = sa.create_engine(database_url)
+    try:
+        cookie = coach_cookie(server.url)
+        phones = [RealPhone(server.url, token=join(server.url, code, n)) for n in ("A", "B")]
+        coach = RealPhone(server.url, cookie=cookie,
+                          workshop_id=phones[0].snapshot["workshop"]["id"])
+        coach.call("change_phase", {"direction": "next"})
+        item = phones[0].call("propose", {"text": "Objective A"})["proposal_id"]
+        coach.call("change_phase", {"direction": "next"})
+        blocked_id = phones[0].snapshot["you"]["participant_id"]
+        answered = threading.Event()
+        acks = []
+        with engine.connect() as conn:
+            tx = conn.begin()
+            conn.execute(sa.text("SELECT id FROM participants WHERE id = :id FOR UPDATE"),
+                         {"id": blocked_id})
+            phones[0].sio.emit("cast_vote", {"proposal_id": item, "op_id": "slow"},
+                               namespace="/live",
+                               callback=lambda ack: (acks.append(ack), answered.set()))
+            time.sleep(0.5)  # let the server reach the lock (not a timing assertion)
+            other = phones[1].call("cast_vote", {"proposal_id": item, "op_id": "fast"})
+            assert other["ok"], other
+            assert not answered.is_set(), "the locked vote should still be waiting"
+            tx.commit()
+        assert answered.wait(20) and acks[0]["ok"]
+        close_all([coach])
+    finally:
+        close_all(phones)
+        engine.dispose()
+        server.stop()

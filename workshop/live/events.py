@@ -20,6 +20,7 @@ from workshop.extensions import db
 from workshop.live import proposals, quality, services, state, voting
 from workshop.live.broadcast import NAMESPACE, get_broadcaster, room
 from workshop.live.errors import InvalidPayload
+from workshop.live.flood import FloodGuard
 
 logger = logging.getLogger(__name__)
 MAX_PAYLOAD_CHARS = 4000
@@ -27,7 +28,8 @@ SCREEN = "screen"
 
 
 def _refuse(code: str, message: str):
-    return ConnectionRefusedError({"error": code, "message": message})
+    # Two arguments: clients get {"message": ..., "data": {"error": ..., "message": ...}}.
+    return ConnectionRefusedError(message, {"error": code, "message": message})
 
 
 def _payload(data) -> dict:
@@ -51,6 +53,14 @@ def handler(role: str, *, changes: str | None = None):
             who = session.get("live")
             if not who:
                 return {"ok": False, "error": "not_connected", "message": "Reconnect first."}
+            verdict = flood_guard(current_app).admit(request.sid)
+            if verdict != "ok":
+                if verdict == "disconnect":
+                    logger.warning("live: cutting off flooding %s in workshop %s", who["role"],
+                                   who["workshop_id"])
+                    self.disconnect(request.sid)
+                return {"ok": False, "error": "slow_down",
+                        "message": "Too many actions at once: wait a moment and try again."}
             if role == "not_screen" and who["role"] == SCREEN:
                 return {"ok": False, "error": "forbidden",
                         "message": "The big screen only shows the workshop."}
@@ -86,6 +96,16 @@ def handler(role: str, *, changes: str | None = None):
         return wrapped
 
     return decorator
+
+
+def flood_guard(app) -> FloodGuard:
+    guard = app.extensions.get("live_flood_guard")
+    if guard is None:
+        cfg = app.config
+        guard = app.extensions["live_flood_guard"] = FloodGuard(
+            burst=cfg["LIVE_EVENT_BURST"], rate=cfg["LIVE_EVENT_RATE"],
+            strikes=cfg["LIVE_FLOOD_STRIKES"])
+    return guard
 
 
 class LiveNamespace(Namespace):
@@ -126,6 +146,7 @@ class LiveNamespace(Namespace):
 
     def on_disconnect(self, reason=None):
         session.pop("live", None)
+        flood_guard(current_app).forget(request.sid)
 
     # -- everyone ------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy import delete, func, select, update
 
+from workshop import ratelimit
 from workshop.db import utcnow
 from workshop.extensions import db
 from workshop.live import phases
@@ -19,6 +20,8 @@ from workshop.live.services import (
 )
 
 logger = logging.getLogger(__name__)
+# Enough for a real brainstorm, not for a script filling the board.
+PROPOSALS_PER_PERSON = ratelimit.Limit("proposals", 30, 10 * 60)
 
 
 def propose(workshop: Workshop, author: Participant | None, text, *, parent_id=None,
@@ -40,6 +43,9 @@ def propose(workshop: Workshop, author: Participant | None, text, *, parent_id=N
             Proposal.author_id == author.id, Proposal.client_id == client_id))
         if earlier is not None:
             return earlier, False
+    if author is not None:
+        ratelimit.check(PROPOSALS_PER_PERSON, str(author.id),
+                        "You have made a lot of proposals in a short time.")
     parent = None
     if round_ == phases.KEY_RESULT:
         if parent_id is None:

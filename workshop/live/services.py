@@ -36,7 +36,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 CODE_LENGTH = 6
 MAX_PROPOSAL_LENGTH = 200
 MAX_NAME_LENGTH = 40
-JOIN_GUESSES = ratelimit.Limit("join-code", 20, 10 * 60)
+# Only wrong codes count, so a room behind one NAT joining with the right code is fine.
+JOIN_GUESSES = ratelimit.Limit("join-code", 60, 10 * 60)
 # Embedding and override controls can make text display reversed or disguised.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
