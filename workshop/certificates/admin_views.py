@@ -17,26 +17,17 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from workshop.accounts.access import role_required
 from workshop.accounts.models import User
 from workshop.certificates import issuing, services
 from workshop.certificates.forms import IssueForm, ReissueForm, RevokeForm
-from workshop.certificates.models import Enrolment
 from workshop.errors import NotFound, WorkshopError
 from workshop.extensions import db
 from workshop.forms import show_error
 
 bp = Blueprint("certificates_admin", __name__, url_prefix="/admin/certificates",
                template_folder="templates")
-SORTS = {"trainee": lambda r: r["user"].display_name.casefold(),
-         "track": lambda r: (r["track"].level, r["user"].display_name.casefold()),
-         "progress": lambda r: -r["progress"].percent,
-         "eligible": lambda r: (r["progress"].eligible_since is None,
-                                r["progress"].eligible_since or 0)}
-
-
 def _issuer() -> issuing.Issuer:
     return issuing.Issuer(current_user.id, current_user.display_name)
 
@@ -47,33 +38,13 @@ def _settings() -> dict:
             "programme": cfg["CERTIFICATE_PROGRAMME"]}
 
 
-def cohort(track_slug: str | None = None, status: str | None = None,
-           sort: str = "track") -> list[dict]:
-    """One row per enrolment: trainee, track, progress, eligible since, certificate."""
-    tracks = {t.id: t for t in services.list_tracks()}
-    query = select(Enrolment, User).join(User, User.id == Enrolment.user_id)
-    rows = []
-    for enrolment, user in db.session.execute(query).all():
-        track = tracks.get(enrolment.track_id)
-        if track is None or (track_slug and track.slug != track_slug):
-            continue
-        progress = services.track_progress(user.id, track)
-        state = (progress.certificate.status if progress.certificate
-                 else "eligible" if progress.is_eligible else "in progress")
-        if status and state != status:
-            continue
-        rows.append({"user": user, "track": track, "progress": progress, "state": state})
-    rows.sort(key=SORTS.get(sort, SORTS["track"]))
-    return rows
-
-
 @bp.get("")
 @role_required("admin")
 def index():
     track_slug = request.args.get("track") or None
     status = request.args.get("status") or None
     sort = request.args.get("sort", "track")
-    rows = cohort(track_slug, status, sort)
+    rows = services.cohort(track_slug, status, sort)
     db.session.commit()
     if request.args.get("format") == "csv":
         return _csv(rows)

@@ -165,3 +165,32 @@ def track_progress(user_id: int, track: Track) -> TrackProgress:
                 f"least {track.evidence_min_participants} participants",
             (nth.closed_at or nth.phase_changed_at) if nth else None))
     return result
+
+
+SORTS = {"trainee": lambda r: r["user"].display_name.casefold(),
+         "track": lambda r: (r["track"].level, r["user"].display_name.casefold()),
+         "progress": lambda r: -r["progress"].percent,
+         "eligible": lambda r: (r["progress"].eligible_since is None,
+                                r["progress"].eligible_since or 0)}
+
+
+def cohort(track_slug: str | None = None, status: str | None = None,
+           sort: str = "track") -> list[dict]:
+    """One row per enrolment: trainee, track, progress, eligible since, certificate."""
+    from workshop.accounts.models import User
+
+    tracks = {t.id: t for t in list_tracks()}
+    query = select(Enrolment, User).join(User, User.id == Enrolment.user_id)
+    rows = []
+    for enrolment, user in db.session.execute(query).all():
+        track = tracks.get(enrolment.track_id)
+        if track is None or (track_slug and track.slug != track_slug):
+            continue
+        progress = track_progress(user.id, track)
+        state = (progress.certificate.status if progress.certificate
+                 else "eligible" if progress.is_eligible else "in progress")
+        if status and state != status:
+            continue
+        rows.append({"user": user, "track": track, "progress": progress, "state": state})
+    rows.sort(key=SORTS.get(sort, SORTS["track"]))
+    return rows
