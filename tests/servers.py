@@ -26,6 +26,20 @@ def require_service(reason: str):
     pytest.skip(reason)
 
 
+def redis_url_for_tests() -> str:
+    """WORKSHOP_TEST_REDIS_URL if that Redis answers; else skip (or fail in CI)."""
+    url = os.environ.get("WORKSHOP_TEST_REDIS_URL")
+    if not url:
+        require_service("WORKSHOP_TEST_REDIS_URL is not set: Redis tests skipped")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        require_service(f"Redis at {url} is not reachable: {exc}")
+    return url
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-from servers import require_service
+from servers import redis_url_for_tests
 
 from workshop import create_app, ratelimit
 from workshop.errors import RateLimited
 
 LIMIT = ratelimit.Limit("test-limit", 3, 60)
-
-
-def _redis_url() -> str:
-    url = os.environ.get("WORKSHOP_TEST_REDIS_URL")
-    if not url:
-        require_service("WORKSHOP_TEST_REDIS_URL is not set: Redis rate-limit test skipped")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as exc:
-        require_service(f"Redis at {url} is not reachable: {exc}")
-    return url
 
 
 def _app(tmp_path, name, **config):
@@ -46,7 +32,7 @@ def test_memory_counter_limits_and_resets(tmp_path):
 
 
 def test_two_workers_share_counters_in_redis(tmp_path):
-    url = _redis_url()
+    url = redis_url_for_tests()
     first, second = _app(tmp_path, "a", REDIS_URL=url), _app(tmp_path, "b", REDIS_URL=url)
     subject = uuid.uuid4().hex
     with first.app_context():

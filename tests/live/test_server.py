@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -12,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 import socketio as sio_client
-from servers import COACH_EMAIL, COACH_PASSWORD, Server, prepare, require_service
+from servers import COACH_EMAIL, COACH_PASSWORD, Server, prepare, redis_url_for_tests
 
 pytestmark = pytest.mark.server
 class RealPhone:
@@ -129,15 +128,7 @@ def test_phones_converge_on_the_exact_tally(tmp_path):
 def test_two_workers_share_rooms_through_redis(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         pytest.skip("two workers need a shared PostgreSQL database")
-    redis_url = os.environ.get("WORKSHOP_TEST_REDIS_URL")
-    if not redis_url:
-        require_service("WORKSHOP_TEST_REDIS_URL is not set: multi-worker test skipped")
-    import redis
-
-    try:
-        redis.Redis.from_url(redis_url).ping()
-    except redis.RedisError as exc:
-        require_service(f"Redis at {redis_url} is not reachable: {exc}")
+    redis_url = redis_url_for_tests()
     env = {"WORKSHOP_INSTANCE_PATH": str(tmp_path / "instance"),
            "WORKSHOP_SECRET_KEY": uuid.uuid4().hex * 2,
            "WORKSHOP_DATABASE_URL": database_url,

@@ -23,23 +23,10 @@
   socket.on("connect_error", function (err) {
     Live.status((err.data && err.data.message) || "Cannot connect: reconnecting…", "offline");
   });
-  socket.on("snapshot", function (snapshot) {
-    Live.setServerTime(snapshot.server_time);
-    state = snapshot;
+  Live.follow(socket, function (current, kind) {
+    state = current;
     render();
-    askQuality();
-  });
-  socket.on("workshop_changed", function (shared) {
-    if (!state) return;
-    Object.assign(state, shared);
-    render();
-    askQuality();
-  });
-  socket.on("tally_changed", function (tally) {
-    if (!state) return;
-    state.tallies = tally.tallies;
-    state.counts = tally.counts;
-    render();
+    if (kind !== "tally") askQuality();
   });
 
   function call(event, data, done) {

@@ -113,7 +113,31 @@
     return (state.proposals || []).filter(function (p) { return p.round === round; });
   }
 
-  window.Live = { el: el, newId: newId, status: status, setTimer: setTimer,
-                  setServerTime: setServerTime, rank: rank, bars: bars, finalSet: finalSet,
-                  byRound: byRound };
+  /* Keep the latest full state from the server: a snapshot replaces it, workshop_changed
+     merges the shared part, tally_changed updates tallies and counts. ``onState(state, kind)``
+     runs after each, with kind "snapshot", "changed" or "tally". */
+  function follow(socket, onState) {
+    let state = null;
+    function replace(snapshot) {
+      setServerTime(snapshot.server_time);
+      state = snapshot;
+      onState(state, "snapshot");
+    }
+    socket.on("snapshot", replace);
+    socket.on("workshop_changed", function (shared) {
+      if (!state) return;
+      Object.assign(state, shared);
+      onState(state, "changed");
+    });
+    socket.on("tally_changed", function (tally) {
+      if (!state) return;
+      state.tallies = tally.tallies;
+      state.counts = tally.counts;
+      onState(state, "tally");
+    });
+    return { replace: replace };
+  }
+
+  window.Live = { el: el, newId: newId, status: status, setTimer: setTimer, follow: follow,
+                  rank: rank, bars: bars, finalSet: finalSet, byRound: byRound };
 })();

@@ -36,27 +36,17 @@
     }
     Live.status("Offline: reconnecting…", "offline");
   });
-  socket.on("snapshot", function (snapshot) {
-    Live.setServerTime(snapshot.server_time);
-    state = snapshot;
+  const follower = Live.follow(socket, function (current, kind) {
+    state = current;
+    // Merges and hides can change this phone's own ballot: fetch it afresh.
+    if (kind === "changed" && current.resync) { refresh(); return; }
     render();
-    flush();
-  });
-  socket.on("workshop_changed", function (shared) {
-    if (!state) return;
-    Object.assign(state, shared);
-    if (shared.resync) refresh(); else render();
-  });
-  socket.on("tally_changed", function (tally) {
-    if (!state) return;
-    state.tallies = tally.tallies;
-    state.counts = tally.counts;
-    render();
+    if (kind === "snapshot") flush();
   });
 
   function refresh() {
     socket.emit("get_snapshot", {}, function (ack) {
-      if (ack && ack.ok) { state = ack.snapshot; render(); }
+      if (ack && ack.ok) follower.replace(ack.snapshot);
     });
   }
 

@@ -8,14 +8,7 @@
 
   socket.on("connect", function () { Live.status(""); });
   socket.on("disconnect", function () { Live.status("Reconnecting…", "offline"); });
-  socket.on("snapshot", function (snapshot) { Live.setServerTime(snapshot.server_time); state = snapshot; render(); });
-  socket.on("workshop_changed", function (shared) { if (state) { Object.assign(state, shared); render(); } });
-  socket.on("tally_changed", function (tally) {
-    if (!state) return;
-    state.tallies = tally.tallies;
-    state.counts = tally.counts;
-    render();
-  });
+  Live.follow(socket, function (current) { state = current; render(); });
 
   function render() {
     const w = state.workshop;
