@@ -8,12 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from workshop import errors
 from workshop.config import load_config
+from workshop.db import MAX_INTEGER
 from workshop.extensions import csrf, db, login_manager, migrate, socketio
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number no id can reach is a 404, not a driver error."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(map, *args, **kwargs)
 
 
 def build_app(config: dict[str, Any] | None = None) -> Flask:
@@ -22,6 +32,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     # Flask's default: ./instance beside an editable checkout, <prefix>/var otherwise.
     app = Flask("workshop", instance_path=instance_path or None)
+    app.url_map.converters["int"] = IdConverter
     if config and config.get("TESTING"):
         app.testing = True
     load_config(app, config)

@@ -9,6 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+# Ids are "integer" columns: 32 bits on PostgreSQL. A larger number cannot name a row, and
+# handing one to the driver fails (OverflowError, NumericValueOutOfRange) instead of finding
+# nothing.
+MAX_INTEGER = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

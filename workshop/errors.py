@@ -99,4 +99,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         logger.exception("unhandled error on %s %s", request.method, request.path)
+        from workshop.extensions import db
+
+        db.session.rollback()  # the error page must not trip over the failed transaction
         return _render(500, "The error has been logged. Please try again in a moment.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 from workshop import ratelimit
 
@@ -15,6 +15,15 @@ CSP = (
 
 def init_app(app: Flask) -> None:
     ratelimit.init_app(app)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # Nobody types NUL, and PostgreSQL cannot store or even compare text holding it:
+        # refuse it at the door instead of failing deep inside a query.
+        sent = (request.path, *(v for _, v in request.args.items(multi=True)),
+                *(v for _, v in request.form.items(multi=True)))
+        if any("\x00" in value for value in sent):
+            abort(400, "The request contains a NUL character, which no text may hold.")
 
     @app.after_request
     def set_security_headers(response):

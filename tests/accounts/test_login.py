@@ -89,3 +89,12 @@ def test_deactivation_signs_out_existing_session(app, client, make_user, login):
         db.session.get(User, user["id"]).is_active = False
         db.session.commit()
     assert client.get("/account/password").status_code == 302
+
+
+def test_sign_in_with_nul_in_the_email_is_refused(client, post_form, make_user):
+    # PostgreSQL cannot compare text holding NUL: this used to be a 500 there (found by fuzzing).
+    user = make_user("trainee")
+    response = post_form("/login", {"email": user["email"] + "\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    assert client.get("/exercises/").status_code == 302  # still signed out

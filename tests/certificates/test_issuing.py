@@ -196,3 +196,33 @@ def test_cli_single_issue_revoke_verify(app, practitioner, runner):
                                "Requirements were not met"]).exit_code == 0
     shown = runner.invoke(args=["certificates", "verify", code]).output
     assert "revoked" in shown and "Requirements were not met" in shown
+
+
+@pytest.mark.parametrize("field", ["reason", "holder_name"])
+def test_text_with_nul_is_refused_and_the_certificate_stays_valid(app, practitioner, make_user,
+                                                                 login, post_form, field):
+    # PostgreSQL cannot store NUL: these forms used to fail with a 500 there (found by fuzzing).
+    code = _issue(app, practitioner["id"])
+    login(make_user("admin"))
+    data = {"holder_name": "Zoë Łukasiewicz", "reason": "Legal name change, deed seen",
+            field: "Zo\x00ë Łukasiewicz, legal name"}
+    for action in ("revoke", "reissue"):
+        response = post_form(f"/admin/certificates/{code}/{action}", data,
+                             page=f"/admin/certificates/{code}")
+        assert response.status_code == 400
+        assert "NUL character" in response.get_data(as_text=True)
+    assert _count(app) == 1
+    with app.app_context():
+        assert issuing.get_certificate(code).status == "valid"
+
+
+@pytest.mark.parametrize("user_id", ["2200000000", "²"])
+def test_issue_to_an_impossible_user_id_is_refused(app, practitioner, make_user, login,
+                                                   post_form, user_id):
+    # Both used to be a 500 (an id beyond PostgreSQL's integer; a digit int() cannot read).
+    login(make_user("admin"))
+    response = post_form("/admin/certificates/tracks/practitioner/issue", {"user_id": user_id},
+                         page="/admin/certificates", headers={"Accept": "application/json"})
+    assert response.status_code in (400, 404)
+    assert response.get_json()["ok"] is False
+    assert _count(app) == 0

@@ -70,3 +70,10 @@ def test_hidden_and_unknown_sets_are_not_found(app, client, trainee):
     assert client.get("/exercises/sets/rhythm").status_code == 404
     assert client.get("/exercises/sets/nothing-here").status_code == 404
     assert "Rhythm" not in client.get("/exercises/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/exercises/attempts/99999999999999999999/result",
+                                 "/exercises/attempts/2147483648"])
+def test_an_id_beyond_any_row_is_not_found(client, trainee, url):
+    # It used to reach the database driver and come back as a 500 (found by fuzzing).
+    assert client.get(url).status_code == 404

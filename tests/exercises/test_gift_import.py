@@ -162,3 +162,12 @@ def test_admin_imports_then_publishes_for_trainees(app, client, make_user, login
     assert "History" in html and "OKR history" in html
     page = client.get("/exercises/sets/okr-history").get_data(as_text=True)
     assert "2 questions" in page
+
+
+def test_admin_upload_with_nul_characters_writes_nothing(app, make_user, login, post_form):
+    # PostgreSQL cannot store NUL: the import used to fail with a 500 there (found by fuzzing).
+    login(make_user("admin"))
+    response = _upload(post_form, "::T\x00::Key results are measurable.{T}\n", set_slug="nul")
+    assert response.status_code == 400
+    assert "contains NUL characters" in response.get_data(as_text=True)
+    assert _counts(app) == (0, 0)

@@ -98,3 +98,45 @@ def test_refused_connection_carries_code_and_message():
     refused = _refuse("invalid_token", "Join again.")
     assert refused.error_args == {"message": "Join again.",
                                   "data": {"error": "invalid_token", "message": "Join again."}}
+
+
+@pytest.mark.parametrize(("event", "payload"), [
+    # Found by tests/test_fuzz.py: these reached the database driver and came back as
+    # server_error (an id beyond the integer column, NUL which PostgreSQL refuses, a list of
+    # objects where ids belong).
+    ("moderate_proposal", {"proposal_id": 2**40, "is_hidden": True}),
+    ("merge_proposals", {"target_id": 2**70, "source_ids": [1]}),
+    ("merge_proposals", {"target_id": 1, "source_ids": [{}, []]}),
+    ("propose", {"text": "Grow revenue", "client_id": "c\x00"}),
+])
+def test_unstorable_values_are_refused_cleanly(make_workshop, join, phone, coach_socket, event,
+                                               payload):
+    workshop = make_workshop()
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    coach.call("change_phase", {"direction": "next"})
+    assert ana.call("propose", {"text": "Delight our customers"})["ok"]
+    before = coach.state()["proposals"]
+    ack = (ana if event == "propose" else coach).call(event, payload)
+    assert ack["ok"] is False and ack["error"] == "invalid_payload", ack
+    assert ack["message"]
+    assert coach.state()["proposals"] == before
+
+
+def test_vote_with_nul_in_op_id_is_refused(make_workshop, join, phone, coach_socket):
+    workshop = make_workshop()
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    coach.call("change_phase", {"direction": "next"})
+    proposal_id = ana.call("propose", {"text": "Delight our customers"})["proposal_id"]
+    coach.call("change_phase", {"direction": "next"})
+    ack = ana.call("cast_vote", {"proposal_id": proposal_id, "op_id": "op\x00"})
+    assert ack["error"] == "invalid_payload"
+    assert ana.state()["you"]["ballot"]["remaining"] == 3
+
+
+def test_connect_with_an_impossible_workshop_id_is_refused(app, make_workshop, coach_client):
+    make_workshop()
+    client = socketio.test_client(app, namespace="/live", auth={"workshop_id": 2**63},
+                                  flask_test_client=coach_client)
+    assert not client.is_connected("/live")

@@ -22,6 +22,7 @@ from workshop.accounts.access import role_required
 from workshop.accounts.models import User
 from workshop.certificates import issuing, services
 from workshop.certificates.forms import IssueForm, ReissueForm, RevokeForm
+from workshop.db import MAX_INTEGER
 from workshop.errors import NotFound, WorkshopError
 from workshop.extensions import db
 from workshop.forms import show_error
@@ -83,10 +84,12 @@ def issue(slug: str):
     form = IssueForm()
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        if not form.validate_on_submit() or not form.user_id.data.isdigit():
+        if (not form.validate_on_submit() or not form.user_id.data.isascii()
+                or not form.user_id.data.isdigit()):
             raise issuing.InvalidInput("The form was incomplete; reload the page and try again.")
         track = services.get_track(slug)
-        user = db.session.get(User, int(form.user_id.data))
+        user_id = int(form.user_id.data)
+        user = db.session.get(User, user_id) if user_id <= MAX_INTEGER else None
         if user is None:
             raise NotFound("No such user.")
         cert = issuing.issue_certificate(user, track, _issuer(),

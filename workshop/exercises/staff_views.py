@@ -106,6 +106,9 @@ def import_gift():
             if len(raw) > catalog.MAX_GIFT_BYTES:
                 raise ImportProblems([(0, "the file is larger than 1 MB")])
             text = raw.decode("utf-8-sig")
+            if "\x00" in text:  # PostgreSQL cannot store it, and no GIFT file holds it
+                raise ImportProblems([(0, "the file contains NUL characters: is it a GIFT "
+                                          "text file?")])
             exercise_set, report = catalog.import_gift(
                 text, set_slug=form.set_slug.data or None, category=form.category.data or None,
                 title=form.title.data or None, topic=form.topic.data or None,

@@ -14,7 +14,7 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from workshop.db import utcnow
+from workshop.db import MAX_INTEGER, utcnow
 from workshop.errors import WorkshopError
 from workshop.extensions import db
 from workshop.live import proposals, quality, services, state, voting
@@ -40,7 +40,29 @@ def _payload(data) -> dict:
     if len(json.dumps(data, default=str)) > MAX_PAYLOAD_CHARS:
         raise InvalidPayload(f"This message is too large (limit {MAX_PAYLOAD_CHARS} characters).",
                              field="payload")
+    if _is_unstorable(data):
+        raise InvalidPayload("This message holds a number out of range or a NUL character.",
+                             field="payload")
     return data
+
+
+def _is_unstorable(value) -> bool:
+    """Whether a payload holds what no column can take: an integer beyond the id range, or
+    text with NUL (PostgreSQL refuses both, deep in a query, instead of finding nothing)."""
+    pending = [value]
+    while pending:  # iterative: nesting depth is the sender's choice
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif (isinstance(item, int) and not isinstance(item, bool)
+              and not -MAX_INTEGER - 1 <= item <= MAX_INTEGER):
+            return True
+    return False
 
 
 def handler(role: str, *, changes: str | None = None):
@@ -121,8 +143,9 @@ class LiveNamespace(Namespace):
                        "token": auth["token"]}
             elif current_user.is_authenticated and "workshop_id" in auth:
                 workshop_id = auth["workshop_id"]
-                if not isinstance(workshop_id, int) or isinstance(workshop_id, bool):
-                    raise _refuse("invalid_payload", "workshop_id must be a number.")
+                if (not isinstance(workshop_id, int) or isinstance(workshop_id, bool)
+                        or _is_unstorable(workshop_id)):
+                    raise _refuse("invalid_payload", "workshop_id must be a workshop's number.")
                 workshop = services.get_coached_workshop(workshop_id, current_user)
                 participant = None
                 # The big screen is the coach's too, but shows only what phones may see.

@@ -120,6 +120,8 @@ def merge_proposals(workshop: Workshop, target_id, source_ids) -> Proposal:
     require_open(workshop)
     if (not isinstance(source_ids, list) or not source_ids or len(source_ids) > 50):
         raise InvalidPayload("Select 1 to 50 proposals to merge.", field="source_ids")
+    if not all(isinstance(sid, int) and not isinstance(sid, bool) for sid in source_ids):
+        raise InvalidPayload("source_ids must be a list of proposal numbers.", field="source_ids")
     target = load_proposal(workshop, target_id)
     sources = [load_proposal(workshop, sid) for sid in dict.fromkeys(source_ids)]
     if any(s.id == target.id for s in sources):
