@@ -45,3 +45,24 @@ def test_burst_of_votes_sends_one_tally_per_room(app, make_workshop, join, phone
 def test_room_names_come_from_one_helper():
     assert room(7, "participant") == "workshop:7:participant"
     assert room(7, "coach") == "workshop:7:coach"
+
+
+def test_quiet_room_gets_one_settling_message(app, make_workshop, join, phone, coach_socket):
+    workshop = make_workshop(is_hiding_results=False)
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    broadcaster = get_broadcaster(app)
+    coach.call("change_phase", {"direction": "next"})
+    a = ana.call("propose", {"text": "Objective A"})["proposal_id"]
+    coach.call("change_phase", {"direction": "next"})
+    ana.vote(a)
+    broadcaster.flush()
+    ana.received()
+    broadcaster.flush_settled(now=0)  # not quiet long enough yet: nothing
+    assert ana.events("tally_changed") == [] and ana.events("workshop_changed") == []
+    broadcaster.flush_settled(now=float("inf"))
+    settled = ana.events("workshop_changed")
+    assert len(settled) == 1 and settled[0]["tallies"] == {str(a): 1}
+    assert settled[0]["resync"] is False
+    broadcaster.flush_settled(now=float("inf"))
+    assert ana.received() == []  # once only

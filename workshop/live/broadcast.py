@@ -4,12 +4,17 @@ Broadcasting per vote to a big room collapses (see ../shared/FACTS.md); instead 
 marks its workshop dirty and a background task sends the latest full state every
 ``LIVE_BROADCAST_INTERVAL`` seconds (0 sends at once, for tests). A message that is lost is
 healed by the next one, and every (re)connecting client gets a snapshot anyway.
+
+When a room goes quiet, its state is sent once more ``SETTLE_SECONDS`` later: with several
+server processes, two messages built from the database a moment apart can reach phones in
+either order, and the settling message leaves everyone on the final state.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask
 
@@ -18,6 +23,7 @@ from workshop.live import state
 
 logger = logging.getLogger(__name__)
 NAMESPACE = "/live"
+SETTLE_SECONDS = 1.0
 
 
 def room(workshop_id: int, audience: str) -> str:
@@ -31,6 +37,7 @@ class Broadcaster:
         self.interval = float(app.config["LIVE_BROADCAST_INTERVAL"])
         self._lock = threading.Lock()
         self._dirty: dict[int, dict[str, bool]] = {}
+        self._settle: dict[int, tuple[float, dict[str, bool]]] = {}
         self._started = False
         self.sent = 0
 
@@ -53,12 +60,31 @@ class Broadcaster:
             socketio.sleep(self.interval)
             try:
                 self.flush()
+                self.flush_settled()
             except Exception:  # keep broadcasting for the other rooms
                 logger.exception("live broadcast failed")
 
     def flush(self) -> None:
         with self._lock:
             dirty, self._dirty = self._dirty, {}
+            if dirty and self.interval > 0:
+                due = time.monotonic() + SETTLE_SECONDS
+                for workshop_id, flags in dirty.items():
+                    earlier = self._settle.get(workshop_id, (0.0, {"state": False}))[1]
+                    self._settle[workshop_id] = (due, {"state": flags["state"] or
+                                                       earlier["state"], "resync": False})
+        self._send_all(dirty)
+
+    def flush_settled(self, now: float | None = None) -> None:
+        """Send once more the rooms that have been quiet for ``SETTLE_SECONDS``."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            quiet = {w: flags for w, (due, flags) in self._settle.items() if due <= now}
+            for workshop_id in quiet:
+                del self._settle[workshop_id]
+        self._send_all(quiet)
+
+    def _send_all(self, dirty: dict[int, dict[str, bool]]) -> None:
         if not dirty:
             return
         with self.app.app_context():
