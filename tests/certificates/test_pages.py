@@ -73,3 +73,10 @@ def test_holder_downloads_own_pdf(app, client, practitioner, login, runner):
     login(practitioner)
     response = client.get(f"/certificates/{code}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_track_page_links_to_its_exercise_sets(client, tracks, make_user, login):
+    login(make_user("trainee"))
+    page = client.get("/tracks/practitioner").get_data(as_text=True)
+    assert 'href="/exercises/sets/okr-foundations"' in page
+    assert 'href="/exercises/sets/objectives-key-results-tasks"' in page

@@ -92,6 +92,7 @@ class Requirement:
     is_met: bool
     detail: str
     met_at: datetime | None = None
+    set_slug: str | None = None  # exercise-set requirements link to the set
 
 
 @dataclass
@@ -154,7 +155,7 @@ def track_progress(user_id: int, track: Track) -> TrackProgress:
         shown = "not attempted" if score is None else f"{round(score * 100)}% kept"
         result.requirements.append(Requirement(
             exercise_set.title, ok, f"{shown}, {round(required.pass_mark * 100)}% needed",
-            standing.kept.finished_at if ok else None))
+            standing.kept.finished_at if ok else None, set_slug=exercise_set.slug))
     if track.evidence_workshops:
         done = live.facilitated_workshops(user_id, track.evidence_min_participants)
         ok = len(done) >= track.evidence_workshops
