@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from workshop.extensions import db
-from workshop.live import services
+from workshop.live import listing, services
 from workshop.live.models import Participant, Vote
 
 
@@ -277,8 +277,8 @@ def test_facilitated_workshops_count_only_finished_ones_with_enough_people(
     assert coach_done.state()["workshop"]["phase"] == "final"
     coach_open.call("change_phase", {"direction": "next"})
     with app.app_context():
-        assert [w.id for w in services.facilitated_workshops(coach["id"], 3)] == [done["id"]]
-        assert services.facilitated_workshops(coach["id"], 4) == []
+        assert [w.id for w in listing.facilitated_workshops(coach["id"], 3)] == [done["id"]]
+        assert listing.facilitated_workshops(coach["id"], 4) == []
 
 
 def test_proposals_are_rate_limited_per_person(make_workshop, join, phone, coach_socket):

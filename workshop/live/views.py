@@ -22,7 +22,7 @@ from workshop.accounts.access import role_required
 from workshop.errors import RateLimited, WorkshopError
 from workshop.extensions import csrf, db
 from workshop.forms import show_error
-from workshop.live import phases, services
+from workshop.live import listing, phases, services
 from workshop.live.broadcast import get_broadcaster
 from workshop.live.forms import WorkshopForm
 
@@ -120,7 +120,7 @@ def join():
 @bp.get("/live/workshops")
 @role_required("coach")
 def workshops():
-    rows = services.list_coach_workshops_with_counts(current_user.id)
+    rows = listing.list_coach_workshops_with_counts(current_user.id)
     return render_template("live/workshops.html", rows=rows, labels=phases.LABELS)
 
 
