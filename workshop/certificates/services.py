@@ -128,7 +128,7 @@ def track_progress(user_id: int, track: Track) -> TrackProgress:
     """Every requirement of a track for one person: prerequisite, exercise sets, evidence."""
     from workshop.exercises import catalog
     from workshop.exercises import services as exercises
-    from workshop.live import services as live
+    from workshop.live import listing as live
 
     result = TrackProgress(track, certificate=current_certificate(user_id, track.id))
     if track.prerequisite_slug:
