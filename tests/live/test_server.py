@@ -232,3 +232,24 @@ def test_sqlite_concurrent_writes_never_hit_a_lock(tmp_path):
     finally:
         close_all(phones)
         server.stop()
+
+
+def test_socket_from_another_origin_is_refused(tmp_path):
+    env = {"WORKSHOP_INSTANCE_PATH": str(tmp_path / "instance"),
+           "WORKSHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'origin.db'}"}
+    code = prepare(env)
+    server = Server(env).start()
+    try:
+        token = join(server.url, code, "Ana")
+        foreign = sio_client.Client(reconnection=False)
+        with pytest.raises(sio_client.exceptions.ConnectionError):
+            foreign.connect(server.url, namespaces=["/live"], transports=["websocket"],
+                            auth={"token": token}, headers={"Origin": "http://evil.example"},
+                            wait_timeout=10)
+        own = sio_client.Client(reconnection=False)
+        own.connect(server.url, namespaces=["/live"], transports=["websocket"],
+                    auth={"token": token}, headers={"Origin": server.url}, wait_timeout=10)
+        assert own.connected  # the app's own origin is welcome
+        own.disconnect()
+    finally:
+        server.stop()
