@@ -110,15 +110,28 @@ def test_any_payload_to_any_event_as_coach(app, world, payload, phase):
     fuzz_events(app, world, "coach", payload, phase)
 
 
+# A Socket.IO client sends auth as an object (or nothing). A bare number cannot even be
+# framed: "0/live,0.0" reads as ack id 0 plus ".0" inside python-socketio's packet parser.
+AUTHS = st.one_of(st.none(), st.dictionaries(
+    st.one_of(st.sampled_from(["token", "workshop_id", "screen"]), st.text(max_size=8)),
+    st.one_of(IDS, SCALARS, JSON), max_size=4))
+
+
 @FUZZ
-@given(auth=JSON)
+@given(auth=AUTHS)
 def test_any_connect_auth_is_accepted_or_refused(app, world, auth):
     from workshop.extensions import socketio
 
     web = client_for(app, world, "coach")
     client = socketio.test_client(app, namespace="/live", auth=auth, flask_test_client=web)
-    if client.is_connected("/live"):
+    connected = client.is_connected("/live")
+    if connected:
         client.disconnect(namespace="/live")
+    # Only the signed-in coach naming their own workshop gets in (random text is never a
+    # valid participant pass).
+    own = (isinstance(auth, dict) and "token" not in auth
+           and type(auth.get("workshop_id")) is int and auth["workshop_id"] == world.w1["id"])
+    assert connected == own, auth
 
 
 # -- forms ---------------------------------------------------------------------------------
