@@ -216,7 +216,8 @@ class Cluster:
                 "AND round = 'objective' GROUP BY participant_id, proposal_id"), w).all()
             ops = conn.execute(sa.text(
                 "SELECT o.participant_id, o.op_id FROM vote_operations o JOIN participants p "
-                "ON p.id = o.participant_id WHERE p.workshop_id = :w"), w).all()
+                "ON p.id = o.participant_id WHERE p.workshop_id = :w "
+                "AND o.refusal_code IS NULL"), w).all()
             twice = conn.execute(sa.text(
                 "SELECT count(*) FROM (SELECT 1 FROM vote_operations GROUP BY participant_id, "
                 "op_id HAVING count(*) > 1) AS d")).scalar_one()

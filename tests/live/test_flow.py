@@ -165,3 +165,25 @@ def test_coach_reopens_voting(make_workshop, join, phone, coach_socket):
     assert coach.call("change_phase", {"direction": "back"})["phase"] == "objectives_vote"
     assert ana.vote(a)["ok"]
     assert ana.events("workshop_changed")[-1]["resync"] is True
+
+
+def test_refused_operation_stays_refused_when_resent(app, make_workshop, join, phone,
+                                                     coach_socket):
+    workshop = make_workshop(votes_per_participant=1)
+    coach = coach_socket(workshop)
+    ana = phone(join(workshop))
+    _advance(coach)
+    a = ana.call("propose", {"text": "Objective A"})["proposal_id"]
+    b = ana.call("propose", {"text": "Objective B"})["proposal_id"]
+    _advance(coach)
+    assert ana.vote(a, op_id="first")["ok"]
+    refused = ana.vote(b, op_id="late")
+    assert refused["error"] == "budget_exhausted"
+    assert ana.call("retract_vote", {"proposal_id": a, "op_id": "free-one"})["ok"]
+    # A delayed copy of the refused operation must not apply now that budget is free.
+    again = ana.vote(b, op_id="late")
+    assert again == refused
+    assert ana.state()["you"]["ballot"]["votes"] == {}
+    assert ana.vote(b, op_id="new")["ballot"]["votes"] == {str(b): 1}
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Vote.id))) == 1

@@ -33,6 +33,17 @@ class NoVoteToRetract(Conflict):
     code = "no_vote_to_retract"
 
 
+class RecordedRefusal(Conflict):
+    """A refusal stored with its operation id, so a resend gets the same answer and never a
+    later application; the adapter commits it instead of rolling back."""
+
+    keeps_changes = True
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class WorkshopClosed(Conflict):
     code = "workshop_closed"
 

@@ -100,7 +100,10 @@ def handler(role: str, *, changes: str | None = None):
                 if changes:
                     db.session.commit()
             except WorkshopError as exc:
-                db.session.rollback()
+                if getattr(exc, "keeps_changes", False):
+                    db.session.commit()  # the refusal itself is recorded
+                else:
+                    db.session.rollback()
                 return exc.to_ack()
             except Exception:
                 db.session.rollback()

@@ -145,7 +145,8 @@ class Vote(db.Model):
 
 
 class VoteOperation(db.Model):
-    """Client-generated ids of applied vote operations: a retried operation applies once."""
+    """Client-generated ids of vote operations: a retried operation applies once, and one
+    that was refused (no budget, cap reached, nothing to take back) stays refused."""
 
     __tablename__ = "vote_operations"
     __table_args__ = (UniqueConstraint("participant_id", "op_id"),)
@@ -156,6 +157,8 @@ class VoteOperation(db.Model):
     )
     op_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(10))
+    refusal_code: Mapped[str | None] = mapped_column(String(40))  # None: applied
+    refusal_message: Mapped[str | None] = mapped_column(String(300))
     proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposals.id", ondelete="SET NULL")
     )

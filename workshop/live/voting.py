@@ -13,6 +13,7 @@ from workshop.live.errors import (
     InvalidPayload,
     ItemCapReached,
     NoVoteToRetract,
+    RecordedRefusal,
     UnknownProposal,
     VotingClosed,
     WorkshopClosed,
@@ -54,9 +55,9 @@ def _check_op_id(op_id) -> str:
     return op_id
 
 
-def _already_applied(participant: Participant, op_id: str) -> bool:
-    return db.session.scalar(select(VoteOperation.id).where(
-        VoteOperation.participant_id == participant.id, VoteOperation.op_id == op_id)) is not None
+def _earlier(participant: Participant, op_id: str) -> VoteOperation | None:
+    return db.session.scalar(select(VoteOperation).where(
+        VoteOperation.participant_id == participant.id, VoteOperation.op_id == op_id))
 
 
 def _votable(workshop: Workshop, proposal_id, round_: str) -> Proposal:
@@ -126,14 +127,34 @@ def _apply(workshop, participant, op_id, kind, proposal_id, change) -> dict:
     round_ = _voting_round(workshop)
     op_id = _check_op_id(op_id)
     _lock(participant)
-    if _already_applied(participant, op_id):
+    earlier = _earlier(participant, op_id)
+    if earlier is not None:
+        if earlier.refusal_code:
+            raise RecordedRefusal(earlier.refusal_code, earlier.refusal_message or "")
         return {**ballot(workshop, participant), "duplicate": True}
-    dots = change(round_)  # the participant's dots afterwards, when the change knows them
+    try:
+        with db.session.begin_nested():
+            dots = change(round_)  # the participant's dots afterwards, if the change knows
+    except REMEMBERED as exc:
+        db.session.add(VoteOperation(participant_id=participant.id, op_id=op_id, kind=kind,
+                                     proposal_id=_plain_id(proposal_id),
+                                     refusal_code=exc.code, refusal_message=exc.message[:300]))
+        db.session.flush()
+        raise RecordedRefusal(exc.code, exc.message) from exc
     db.session.add(VoteOperation(participant_id=participant.id, op_id=op_id, kind=kind,
                                  proposal_id=proposal_id))
     db.session.flush()
     after = ballot(workshop, participant) if dots is None else _ballot_of(workshop, round_, dots)
     return {**after, "duplicate": False}
+
+
+# Refusals that depend on the participant's own ballot: remembered per op_id. (Phase and
+# payload refusals are not: they say nothing about what the operation would do later.)
+REMEMBERED = (BudgetExhausted, ItemCapReached, NoVoteToRetract)
+
+
+def _plain_id(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def cast_vote(workshop: Workshop, participant: Participant, proposal_id, op_id) -> dict:
