@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from servers import require_service
 
 from workshop.certificates.pdf import CertificateData, render_certificate
 from workshop.pdf_fonts import MissingGlyph
@@ -37,7 +38,7 @@ def data(name: str) -> CertificateData:
 
 def pdftotext(pdf: bytes) -> str:
     if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+        require_service("pdftotext (Debian poppler-utils) is not installed")
     result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
     return result.stdout.decode("utf-8")
 
