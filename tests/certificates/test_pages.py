@@ -80,3 +80,14 @@ def test_track_page_links_to_its_exercise_sets(client, tracks, make_user, login)
     page = client.get("/tracks/practitioner").get_data(as_text=True)
     assert 'href="/exercises/sets/okr-foundations"' in page
     assert 'href="/exercises/sets/objectives-key-results-tasks"' in page
+
+
+def test_exercise_sets_show_and_filter_by_track(client, tracks, make_user, login):
+    login(make_user("trainee"))
+    page = client.get("/exercises/").get_data(as_text=True)
+    assert "Counts for: OKR Practitioner" in page
+    assert 'href="/exercises/?track=lead-coach"' in page
+    only = client.get("/exercises/?track=practitioner").get_data(as_text=True)
+    assert 'href="/exercises/sets/okr-foundations"' in only
+    assert 'href="/exercises/sets/objectives-key-results-tasks"' in only
+    assert 'href="/exercises/sets/the-okr-coach"' not in only

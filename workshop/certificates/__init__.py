@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -47,13 +48,20 @@ def init_app(app: Flask) -> None:
     def ensure_tracks() -> None:
         # First visit on a fresh database: load the shipped ladder.
         from workshop.certificates import services
+        from workshop.errors import WorkshopError
         from workshop.extensions import db
 
         if not app.extensions.get("tracks_checked"):
-            if not services.list_tracks():
-                sync_tracks_from_file(app)
-                db.session.commit()
             app.extensions["tracks_checked"] = True
+            if not services.list_tracks():
+                try:
+                    sync_tracks_from_file(app)
+                    db.session.commit()
+                except WorkshopError as exc:  # pages still work; the CLI shows the problems
+                    db.session.rollback()
+                    logging.getLogger(__name__).error(
+                        "tracks not loaded (run `workshop certificates validate-tracks`): %s",
+                        exc.message)
 
     app.before_request_funcs.setdefault("certificates", []).append(ensure_tracks)
     app.before_request_funcs.setdefault("certificates_admin", []).append(ensure_tracks)
@@ -63,3 +71,17 @@ def init_app(app: Flask) -> None:
         echo("Tracks: " + ", ".join(f"{len(v)} {k}" for k, v in report.items()) + ".")
 
     add_demo_loader(app, load_demo)
+
+    def exercise_set_tracks() -> dict[str, list[tuple[str, str, int]]]:
+        """Exercise-set slug -> the tracks that require it (slug, title, level)."""
+        from workshop.certificates import services
+
+        ensure_tracks()
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        for track in services.list_tracks():
+            for required in track.required_sets:
+                found.setdefault(required.set_slug, []).append(
+                    (track.slug, track.title, track.level))
+        return found
+
+    app.extensions["exercise_set_tracks"] = exercise_set_tracks

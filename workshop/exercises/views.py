@@ -71,10 +71,18 @@ def _is_staff() -> bool:
 def index():
     rows = services.progress(current_user.id, services.list_open_sets())
     db.session.commit()  # timed-out attempts were closed
+    # Tracks come from the certificates feature, which offers them through this hook.
+    tracks_of = current_app.extensions.get("exercise_set_tracks", lambda: {})()
+    tracks = sorted({t for ts in tracks_of.values() for t in ts}, key=lambda t: t[2])
+    chosen = request.args.get("track")
+    if chosen:
+        rows = [r for r in rows if any(t[0] == chosen for t in
+                                       tracks_of.get(r.exercise_set.slug, ()))]
     topics = [(topic, list(items)) for topic, items in
               groupby(sorted(rows, key=lambda r: r.exercise_set.topic.casefold()),
                       key=lambda r: r.exercise_set.topic)]
-    return render_template("exercises/index.html", topics=topics)
+    return render_template("exercises/index.html", topics=topics, tracks=tracks,
+                           tracks_of=tracks_of, chosen=chosen)
 
 
 @bp.get("/sets/<slug>")
