@@ -21,7 +21,7 @@ from workshop.certificates.errors import (
 )
 from workshop.certificates.models import Certificate, CertificateEvent, Enrolment, Track
 from workshop.certificates.pdf import CertificateData, render_certificate
-from workshop.certificates.services import current_certificate, enrol, track_progress
+from workshop.certificates.services import enrol, track_progress
 from workshop.db import utcnow
 from workshop.extensions import db
 from workshop.pdf_fonts import MissingGlyph
@@ -94,9 +94,9 @@ def issue_certificate(user, track: Track, issuer: Issuer, *, public_url: str, pr
     Raises AlreadyCertified, NotEligible (with what is missing), InvalidInput for a short
     override reason, CannotPrint when a character of the name has no bundled glyph.
     """
-    if current_certificate(user.id, track.id) is not None:
-        raise AlreadyCertified(f"{user.display_name} already holds the {track.title} certificate.")
     progress = track_progress(user.id, track)
+    if progress.certificate is not None:
+        raise AlreadyCertified(f"{user.display_name} already holds the {track.title} certificate.")
     if override_reason is not None:
         override_reason = _reason(override_reason, "override")
     elif not progress.is_eligible:
@@ -126,8 +126,8 @@ def bulk_candidates(track: Track) -> list[int]:
                                   Enrolment.user_id).where(Enrolment.track_id == track.id,
                                                            User.is_active.is_(True))
                                   .order_by(Enrolment.user_id)).all()
-    return [uid for uid in user_ids if current_certificate(uid, track.id) is None
-            and track_progress(uid, track).is_eligible]
+    progresses = (track_progress(uid, track) for uid in user_ids)
+    return [p.user_id for p in progresses if p.certificate is None and p.is_eligible]
 
 
 def get_certificate(code: str) -> Certificate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -97,6 +98,7 @@ class Requirement:
 
 @dataclass
 class TrackProgress:
+    user_id: int
     track: Track
     requirements: list[Requirement] = field(default_factory=list)
     certificate: Certificate | None = None
@@ -130,7 +132,7 @@ def track_progress(user_id: int, track: Track) -> TrackProgress:
     from workshop.exercises import services as exercises
     from workshop.live import listing as live
 
-    result = TrackProgress(track, certificate=current_certificate(user_id, track.id))
+    result = TrackProgress(user_id, track, certificate=current_certificate(user_id, track.id))
     if track.prerequisite_slug:
         try:
             before = get_track(track.prerequisite_slug)
@@ -142,14 +144,20 @@ def track_progress(user_id: int, track: Track) -> TrackProgress:
         result.requirements.append(Requirement(
             f"Certificate {title}", ok, "held" if ok else "not yet certified",
             held.issued_at if ok else None))
+    found = {}
     for required in track.required_sets:
-        try:
-            exercise_set = catalog.get_set(required.set_slug)
-        except NotFound:
+        with suppress(NotFound):  # a missing set is reported below as a requirement
+            found[required.set_slug] = catalog.get_set(required.set_slug)
+    # One progress call for all the track's sets: it reads the person's attempts once.
+    standings = {s.exercise_set.slug: s
+                 for s in exercises.progress(user_id, list(found.values()))}
+    for required in track.required_sets:
+        exercise_set = found.get(required.set_slug)
+        if exercise_set is None:
             result.requirements.append(Requirement(required.set_slug, False,
                                                    "this exercise set is not available"))
             continue
-        standing = exercises.progress(user_id, [exercise_set])[0]
+        standing = standings[exercise_set.slug]
         score = standing.kept_score
         ok = score is not None and score + 1e-9 >= required.pass_mark
         shown = "not attempted" if score is None else f"{round(score * 100)}% kept"
