@@ -217,6 +217,18 @@ FORMS = {
     "enrol": ("trainee", lambda w: "/tracks/team-facilitator/enrol", _form({})),
     "publish": ("admin", lambda w: "/exercises/manage/sets/cadence-and-scoring/publish",
                 _form({"publish": ("0", "1")})),
+    "edit_set": ("admin", lambda w: f"/exercises/manage/sets/{w.gift_set_slug}/edit",
+                 _form({"title": ("Imported basics", "  "), "topic": ("Foundations",),
+                        "description": ("Two **quick** ones.",),
+                        "max_attempts": ("1", "100", "101", "0", "-1", "2.5",
+                                         "99999999999999999999"),
+                        "grade_kept": ("highest", "last", "average"),
+                        "pass_mark": ("0", "70", "100", "101", "-5", "1e3"),
+                        "time_limit_minutes": ("", "1", "600", "601", "0")})),
+    "edit_bank_set": ("admin", lambda w: f"/exercises/manage/sets/{w.set_slug}/edit",
+                      _form({"title": ("Renamed",), "topic": ("Foundations",),
+                             "max_attempts": ("2",), "grade_kept": ("last",),
+                             "pass_mark": ("60",)})),
 }
 
 

@@ -42,6 +42,7 @@ class World:
     other_attempt_id: int = 0  # trainee2's (graded)
     certificate: str = ""
     set_slug: str = "cadence-and-scoring"
+    gift_set_slug: str = "imported-basics"  # a set imported from GIFT (admins may edit it)
     track_slug: str = "practitioner"
 
     def __repr__(self) -> str:  # short, for hypothesis' failure reports
@@ -94,6 +95,8 @@ def _populate(app, world: World) -> None:
             db.session.flush()
             world.users[name] = {"id": user.id, "email": user.email, "password": password}
         catalog.sync_bank(load_bank(app.config["EXERCISES_PATH"]))
+        catalog.import_gift("::World question:: Key Results are measurable.{T}\n",
+                            set_slug=world.gift_set_slug)
         sync_tracks_from_file(app)
         track = certificates.get_track(world.track_slug)
         for name in ("trainee", "trainee2"):

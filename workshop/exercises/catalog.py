@@ -294,6 +294,53 @@ def set_published(exercise_set: ExerciseSet, is_published: bool, *, actor_id: in
                 exercise_set.slug)
 
 
+MAX_DESCRIPTION = 5000
+MAX_ATTEMPTS = 100
+MAX_TIME_LIMIT_MINUTES = 600
+
+
+def update_set(exercise_set: ExerciseSet, *, title: str, topic: str, description: str,
+               rules: model.AttemptRules, actor_id: int) -> bool:
+    """Change an imported set's title, topic, description and attempt rules; True if anything
+    changed. Attempts already started keep the pass mark and deadline they started with.
+
+    Raises InvalidInput for a set from the exercise files (its set.toml owns these, and the
+    next sync would undo a change made here) or for a value out of range.
+    """
+    if exercise_set.origin == "bank":
+        raise InvalidInput(f"This set comes from the exercise files: change "
+                           f"exercises/{exercise_set.slug}/set.toml and run "
+                           "`workshop exercises sync`.")
+    title, topic, description = title.strip(), topic.strip(), description.strip()
+    if not title or len(title) > 200:
+        raise InvalidInput("Give the set a title of at most 200 characters.", field="title")
+    if not topic or len(topic) > 200:
+        raise InvalidInput("Give the set a topic of at most 200 characters: sets are grouped "
+                           "by topic.", field="topic")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(f"The description is longer than {MAX_DESCRIPTION:,} characters.",
+                           field="description")
+    if not 1 <= rules.max_attempts <= MAX_ATTEMPTS:
+        raise InvalidInput(f"Allow between 1 and {MAX_ATTEMPTS} attempts.",
+                           field="max_attempts")
+    if rules.grade_kept not in model.GRADE_KEPT:
+        raise InvalidInput("Keep the highest or the last attempt.", field="grade_kept")
+    if not 0 <= rules.pass_mark <= 1:
+        raise InvalidInput("The pass mark is between 0% and 100%.", field="pass_mark")
+    limit = rules.time_limit_minutes
+    if limit is not None and not 1 <= limit <= MAX_TIME_LIMIT_MINUTES:
+        raise InvalidInput(f"A time limit is between 1 and {MAX_TIME_LIMIT_MINUTES} minutes; "
+                           "leave it empty for none.", field="time_limit_minutes")
+    changed = _apply_set(exercise_set, title=title, description=description, topic=topic,
+                         position=exercise_set.position, rules=rules)
+    db.session.flush()
+    if changed:
+        logger.info("user %s changed set %s: %s attempts, keep %s, pass %.0f%%, limit %s",
+                    actor_id, exercise_set.slug, rules.max_attempts, rules.grade_kept,
+                    rules.pass_mark * 100, limit or "none")
+    return changed
+
+
 def questions_for_export(set_slug: str | None = None) -> list[model.Question]:
     """Current questions of one set, or of every set that is not retired. Raises NotFound."""
     sets = [get_set(set_slug)] if set_slug else [s for s in list_all_sets() if not s.is_retired]

@@ -8,9 +8,9 @@ from flask_login import current_user
 from workshop.accounts import services as accounts
 from workshop.accounts.access import role_required
 from workshop.errors import WorkshopError
-from workshop.exercises import catalog, services, stats
+from workshop.exercises import catalog, model, services, stats
 from workshop.exercises.errors import ImportProblems
-from workshop.exercises.forms import GiftImportForm, PublishForm
+from workshop.exercises.forms import GiftImportForm, PublishForm, SetRulesForm
 from workshop.exercises.gift import GIFT_TYPES, export_gift
 from workshop.exercises.views import STAFF, bp
 from workshop.extensions import db
@@ -92,6 +92,44 @@ def publish(slug: str):
         flash(f"{exercise_set.title} is now {'shown to' if show else 'hidden from'} trainees.",
               "success")
     return redirect(url_for("exercises.manage"))
+
+
+@bp.route("/manage/sets/<slug>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_set(slug: str):
+    exercise_set = catalog.get_set(slug)
+    form = SetRulesForm()
+    status = 200
+    if request.method == "GET":
+        form.title.data, form.topic.data = exercise_set.title, exercise_set.topic
+        form.description.data = exercise_set.description
+        form.max_attempts.data = exercise_set.max_attempts
+        form.grade_kept.data = exercise_set.grade_kept
+        form.pass_mark.data = round(exercise_set.pass_mark * 100)
+        form.time_limit_minutes.data = exercise_set.time_limit_minutes
+    elif form.validate_on_submit():
+        rules = model.AttemptRules(
+            max_attempts=form.max_attempts.data, grade_kept=form.grade_kept.data,
+            pass_mark=form.pass_mark.data / 100,
+            time_limit_minutes=form.time_limit_minutes.data)
+        try:
+            changed = catalog.update_set(
+                exercise_set, title=form.title.data, topic=form.topic.data,
+                description=form.description.data or "", rules=rules,
+                actor_id=current_user.id)
+        except WorkshopError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"Saved {exercise_set.title}." if changed else "Nothing to change.",
+                  "success")
+            return redirect(url_for("exercises.manage"))
+    else:
+        status = 400
+    return render_template("exercises/edit_set.html", form=form,
+                           exercise_set=exercise_set), status
 
 
 @bp.route("/manage/import", methods=["GET", "POST"])
