@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 
 import pytest
 import sqlalchemy as sa
-from servers import require_service
+from servers import CHROMIUM, CHROMIUM_ARGS, require_service
 
 from workshop import create_app
 from workshop.extensions import db
@@ -133,3 +134,16 @@ def login(client, post_form):
         return response
 
     return do_login
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (it cannot download its own browser here)."""
+    if not shutil.which(CHROMIUM):
+        require_service(f"{CHROMIUM} is not installed (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

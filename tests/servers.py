@@ -99,6 +99,12 @@ class Server:
 
 
 COACH_EMAIL, COACH_PASSWORD = "coach@example.org", "coach-password-1"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
 
 
 def _cli(env: dict, *args: str) -> str:

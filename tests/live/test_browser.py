@@ -5,32 +5,14 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from servers import COACH_EMAIL, COACH_PASSWORD, Server, prepare, require_service
+from servers import COACH_EMAIL, COACH_PASSWORD, PHONE, Server, prepare
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(os.environ.get("WORKSHOP_TEST_ARTIFACTS", "test-artifacts")) / "browser"
 HOSTILE = "<img src=x onerror=alert(1)>"
-PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
-
-
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        require_service(f"{CHROMIUM} is not installed (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
