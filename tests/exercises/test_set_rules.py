@@ -121,3 +121,26 @@ def test_only_admins_edit_sets(app, client, make_user, login, post_form, importe
     login(make_user("coach"))
     assert client.get("/exercises/manage/sets/imported/edit").status_code == 403
     assert client.get("/exercises/manage/sets/no-such-set/edit").status_code == 403
+
+
+def test_hostile_text_is_kept_as_text_and_huge_text_refused(app, client, post_form, imported):
+    title = "<script>alert(1)</script> \u202eevil"
+    description = "<img src=x onerror=alert(1)> [link](javascript:alert(1)) <para>x</para>"
+    response = post_form("/exercises/manage/sets/imported/edit",
+                         {**GOOD, "title": title, "description": description},
+                         page="/exercises/manage/sets/imported/edit")
+    assert response.status_code == 302
+    assert _set(app, "imported")["title"] == title  # stored intact
+    page = client.get("/exercises/sets/imported").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'href="javascript:' not in page and "<para>" not in page
+
+    before = _set(app, "imported")
+    huge = post_form("/exercises/manage/sets/imported/edit",
+                     {**GOOD, "description": "x" * 100_000},
+                     page="/exercises/manage/sets/imported/edit")
+    assert huge.status_code == 400
+    assert "Field cannot be longer than 5000 characters." in huge.get_data(as_text=True)
+    assert _set(app, "imported") == before
