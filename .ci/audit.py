@@ -12,7 +12,7 @@ latest release: exact when the installed release is the latest, which `make test
 install gives. An installed release older than the latest cannot be checked that way and is
 reported as unaudited, which fails the audit just like a vulnerability does.
 
-Usage: .venv/bin/python .ci/audit.py [--ignore-vuln ID ...]
+Usage: .venv/bin/python .ci/audit.py [--ignore-vuln ID ...] [--allow-unaudited NAME ...]
 Exit status: 0 nothing known, 1 vulnerabilities or unaudited releases, 2 PyPI not reachable.
 """
 
@@ -68,6 +68,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     ignored: list[Finding] = field(default_factory=list)
     unaudited: list[tuple[str, str, str]] = field(default_factory=list)  # name, version, why
+    allowed: list[tuple[str, str, str]] = field(default_factory=list)  # unaudited, accepted
 
     @property
     def ok(self) -> bool:
@@ -139,9 +140,11 @@ def audit(
     distributions: Iterable[tuple[str, str]],
     fetch: Fetch = fetch_json,
     ignore: Iterable[str] = (),
+    allow_unaudited: Iterable[str] = (),
     workers: int = 8,
 ) -> Report:
     ignore = set(ignore)
+    allow_unaudited = {canonicalize_name(name) for name in allow_unaudited}
     report = Report()
 
     def one(dist: tuple[str, str]):
@@ -155,7 +158,8 @@ def audit(
         results = list(pool.map(one, list(distributions)))
     for (name, version), found, why in results:
         if found is None:
-            report.unaudited.append((name, version, why))
+            accepted = canonicalize_name(name) in allow_unaudited
+            (report.allowed if accepted else report.unaudited).append((name, version, why))
             continue
         records, source = found
         report.checked.append((name, version, source))
@@ -202,6 +206,8 @@ def render(report: Report) -> str:
         lines.append(f"ignored (--ignore-vuln) {f.name} {f.version}: {f.id}")
     for name, version, why in report.unaudited:
         lines.append(f"UNAUDITED {name} {version}: {why}")
+    for name, version, why in report.allowed:
+        lines.append(f"unaudited, allowed (--allow-unaudited) {name} {version}: {why}")
     if report.ok:
         lines.append("no known vulnerabilities")
     else:
@@ -220,9 +226,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ID",
         help="an advisory id or alias to accept (say why where you pass it)",
     )
+    parser.add_argument(
+        "--allow-unaudited",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a distribution whose installed release may stay unchecked, e.g. one held below "
+        "its latest release by another package's upper bound (say why where you pass it)",
+    )
     args = parser.parse_args(argv)
     try:
-        report = audit(installed_distributions(), fetch=fetch_json, ignore=args.ignore_vuln)
+        report = audit(installed_distributions(), fetch=fetch_json, ignore=args.ignore_vuln,
+                       allow_unaudited=args.allow_unaudited)
     except Unreachable as error:
         print(f"dependency audit: PyPI did not answer: {error}", file=sys.stderr)
         return 2

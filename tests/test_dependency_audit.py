@@ -86,6 +86,14 @@ def test_an_older_release_that_cannot_be_read_is_unaudited_not_passed(audit):
     assert "UNAUDITED demo 1.0" in audit.render(report)
 
 
+def test_an_unaudited_release_can_be_allowed_by_name(audit):
+    fetch = pypi({"https://pypi.org/pypi/held-back/json": {"info": {"version": "2.0"},
+                                                           "vulnerabilities": []}})
+    report = audit.audit([("Held_Back", "1.0")], fetch=fetch, allow_unaudited=["held-back"])
+    assert report.ok and report.unaudited == []
+    assert "unaudited, allowed (--allow-unaudited) Held_Back 1.0" in audit.render(report)
+
+
 def test_clean_environment_passes_and_ignored_ids_are_listed(audit):
     fetch = pypi({
         "https://pypi.org/pypi/demo/1.0/json": {
