@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from workshop.exercises.models import Attempt, ExerciseSet
+from workshop.exercises.models import Attempt, ExerciseSet, ExerciseSetEvent
 from workshop.extensions import db
 
 GIFT = """// [id:rules-one]
@@ -18,6 +18,12 @@ GIFT = """// [id:rules-one]
 """
 GOOD = {"title": "Imported basics", "topic": "Foundations", "description": "Two **quick** ones.",
         "max_attempts": "5", "grade_kept": "last", "pass_mark": "80", "time_limit_minutes": "15"}
+
+
+def _events(app) -> list[tuple[str, str, str]]:
+    with app.app_context():
+        return [(e.actor_label, e.action, e.detail) for e in db.session.scalars(
+            select(ExerciseSetEvent).order_by(ExerciseSetEvent.id))]
 
 
 def _set(app, slug: str) -> dict:
@@ -31,7 +37,7 @@ def _set(app, slug: str) -> dict:
 @pytest.fixture
 def imported(app, client, make_user, login, post_form, synced):
     """An admin (who is also a trainee) and a published GIFT set ``imported``."""
-    login(make_user("admin", "trainee"))
+    login(make_user("admin", "trainee", name="Ada Admin"))
     response = post_form("/exercises/manage/import", {
         "file": (io.BytesIO(GIFT.encode()), "q.gift"), "set_slug": "imported"},
         content_type="multipart/form-data")
@@ -62,6 +68,16 @@ def test_admin_changes_rules_and_new_attempts_follow_them(app, client, post_form
     assert (saved["max_attempts"], saved["grade_kept"], saved["pass_mark"],
             saved["time_limit_minutes"]) == (5, "last", 0.8, 15)
 
+    assert _events(app)[-1] == ("Ada Admin", "edited", (
+        "title: imported → Imported basics; topic: Imported questions → Foundations; "
+        "attempts: 3 → 5; grade kept: highest → last; pass mark: 70% → 80%; "
+        "time limit: none → 15 min; description changed"))
+    history = client.get("/exercises/manage/sets/imported/edit").get_data(as_text=True)
+    assert "Ada Admin: changed (title: imported → Imported basics;" in history
+    assert "Ada Admin: published it" in history
+    assert "Ada Admin: imported (GIFT: 2 questions added, 0 updated, 0 unchanged)" in history
+    assert history.index("changed (") < history.index("published it")  # newest first
+
     page = client.get("/exercises/sets/imported").get_data(as_text=True)
     assert "Pass mark 80%" in page and "Time limit 15 minutes" in page
     assert "<strong>quick</strong>" in page
@@ -81,6 +97,7 @@ def test_saving_unchanged_values_says_so(app, client, post_form, imported):
     assert response.status_code == 302
     assert "Nothing to change." in client.get("/exercises/manage").get_data(as_text=True)
     assert _set(app, "imported")["updated_at"] == stamp
+    assert [action for _, action, _ in _events(app)] == ["imported", "published"]
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -95,13 +112,13 @@ def test_saving_unchanged_values_says_so(app, client, post_form, imported):
 ])
 def test_bad_values_are_refused_and_change_nothing(app, post_form, imported, field, value,
                                                    message):
-    before = _set(app, "imported")
+    before, events = _set(app, "imported"), _events(app)
     response = post_form("/exercises/manage/sets/imported/edit", {**GOOD, field: value},
                          page="/exercises/manage/sets/imported/edit")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in html and 'aria-invalid="true"' in html
-    assert _set(app, "imported") == before
+    assert _set(app, "imported") == before and _events(app) == events
 
 
 def test_bank_sets_are_owned_by_their_files(app, client, post_form, imported):
@@ -144,3 +161,14 @@ def test_hostile_text_is_kept_as_text_and_huge_text_refused(app, client, post_fo
     assert huge.status_code == 400
     assert "Field cannot be longer than 5000 characters." in huge.get_data(as_text=True)
     assert _set(app, "imported") == before
+
+
+def test_command_line_imports_are_in_the_history(app, runner, tmp_path):
+    path = tmp_path / "q.gift"
+    path.write_text(GIFT, encoding="utf-8")
+    result = runner.invoke(args=["exercises", "import-gift", str(path), "--set", "from-cli",
+                                 "--publish"])
+    assert result.exit_code == 0, result.output
+    assert _events(app) == [
+        ("command line", "imported", "GIFT: 2 questions added, 0 updated, 0 unchanged"),
+        ("command line", "published", "")]

@@ -16,13 +16,19 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from workshop.accounts.models import User
 from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.exercises import model
 from workshop.exercises.content import BankError, load_bank
 from workshop.exercises.errors import ImportProblems, InvalidInput, SlugTaken
 from workshop.exercises.gift import GiftError, parse_gift_located
-from workshop.exercises.models import ExerciseQuestion, ExerciseSet, QuestionVersion
+from workshop.exercises.models import (
+    ExerciseQuestion,
+    ExerciseSet,
+    ExerciseSetEvent,
+    QuestionVersion,
+)
 from workshop.exercises.snapshot import content_hash, question_from_data, question_to_data
 from workshop.extensions import db
 
@@ -278,15 +284,47 @@ def import_gift(text: str, *, set_slug: str | None = None, category: str | None 
         else:
             getattr(report, outcome).append(f"question {question.slug}")
     db.session.flush()
+    questions_added = sum(entry.startswith("question ") for entry in report.added)
+    _record(row, actor_id, "imported", f"GIFT: {questions_added} "
+            f"question{'' if questions_added == 1 else 's'} added, "
+            f"{len(report.updated)} updated, {report.unchanged} unchanged")
     logger.info("user %s imported GIFT into set %s: %d added, %d updated", actor_id, set_slug,
                 len(report.added), len(report.updated))
     return row, report
 
 
-def set_published(exercise_set: ExerciseSet, is_published: bool, *, actor_id: int) -> None:
+def _record(exercise_set: ExerciseSet, actor_id: int | None, action: str, detail: str) -> None:
+    """Add an entry to the set's history (shown on its edit page)."""
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
+    db.session.add(ExerciseSetEvent(
+        set_id=exercise_set.id, actor_id=actor_id, action=action, detail=detail,
+        actor_label=actor.display_name if actor is not None else "command line"))
+    db.session.flush()
+
+
+def set_history(exercise_set: ExerciseSet) -> list[ExerciseSetEvent]:
+    """The set's history, newest first."""
+    return list(db.session.scalars(
+        select(ExerciseSetEvent).where(ExerciseSetEvent.set_id == exercise_set.id)
+        .order_by(ExerciseSetEvent.created_at.desc(), ExerciseSetEvent.id.desc())))
+
+
+def _shown_rules(exercise_set: ExerciseSet) -> dict[str, str]:
+    limit = exercise_set.time_limit_minutes
+    return {"title": exercise_set.title, "topic": exercise_set.topic,
+            "attempts": str(exercise_set.max_attempts),
+            "grade kept": exercise_set.grade_kept,
+            "pass mark": f"{exercise_set.pass_mark * 100:g}%",
+            "time limit": f"{limit} min" if limit else "none"}
+
+
+def set_published(exercise_set: ExerciseSet, is_published: bool, *,
+                  actor_id: int | None) -> None:
     """Show a set to trainees or hide it. Raises InvalidInput for a set without questions."""
     if is_published and not current_questions(exercise_set):
         raise InvalidInput("This set has no questions yet.")
+    if exercise_set.is_published != is_published:
+        _record(exercise_set, actor_id, "published" if is_published else "hidden", "")
     exercise_set.is_published = is_published
     exercise_set.updated_at = utcnow()
     db.session.flush()
@@ -331,10 +369,18 @@ def update_set(exercise_set: ExerciseSet, *, title: str, topic: str, description
     if limit is not None and not 1 <= limit <= MAX_TIME_LIMIT_MINUTES:
         raise InvalidInput(f"A time limit is between 1 and {MAX_TIME_LIMIT_MINUTES} minutes; "
                            "leave it empty for none.", field="time_limit_minutes")
+    before = _shown_rules(exercise_set)
+    old_description = exercise_set.description
     changed = _apply_set(exercise_set, title=title, description=description, topic=topic,
                          position=exercise_set.position, rules=rules)
     db.session.flush()
     if changed:
+        after = _shown_rules(exercise_set)
+        detail = [f"{key}: {before[key]} → {after[key]}" for key in before
+                  if before[key] != after[key]]
+        if exercise_set.description != old_description:
+            detail.append("description changed")
+        _record(exercise_set, actor_id, "edited", "; ".join(detail))
         logger.info("user %s changed set %s: %s attempts, keep %s, pass %.0f%%, limit %s",
                     actor_id, exercise_set.slug, rules.max_attempts, rules.grade_kept,
                     rules.pass_mark * 100, limit or "none")

@@ -64,6 +64,22 @@ class ExerciseSet(db.Model):
         return self.is_published and not self.is_retired
 
 
+class ExerciseSetEvent(db.Model):
+    """Who changed an exercise set from the admin pages or the command line, and how: imports,
+    publishing and hiding, and edits of its details and rules (bank sets change through their
+    files, whose history is the repository's)."""
+
+    __tablename__ = "exercise_set_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("exercise_sets.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ExerciseQuestion(db.Model):
     """A question by stable slug; the version with `current_hash` is what new attempts get."""
 

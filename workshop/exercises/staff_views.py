@@ -128,8 +128,8 @@ def edit_set(slug: str):
             return redirect(url_for("exercises.manage"))
     else:
         status = 400
-    return render_template("exercises/edit_set.html", form=form,
-                           exercise_set=exercise_set), status
+    return render_template("exercises/edit_set.html", form=form, exercise_set=exercise_set,
+                           history=catalog.set_history(exercise_set)), status
 
 
 @bp.route("/manage/import", methods=["GET", "POST"])
