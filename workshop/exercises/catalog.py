@@ -364,7 +364,7 @@ def update_set(exercise_set: ExerciseSet, *, title: str, topic: str, description
     if rules.grade_kept not in model.GRADE_KEPT:
         raise InvalidInput("Keep the highest or the last attempt.", field="grade_kept")
     if not 0 <= rules.pass_mark <= 1:
-        raise InvalidInput("The pass mark is between 0% and 100%.", field="pass_mark")
+        raise InvalidInput("The pass mark is between 0 and 100.", field="pass_mark")
     limit = rules.time_limit_minutes
     if limit is not None and not 1 <= limit <= MAX_TIME_LIMIT_MINUTES:
         raise InvalidInput(f"A time limit is between 1 and {MAX_TIME_LIMIT_MINUTES} minutes; "

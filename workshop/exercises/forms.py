@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 
 class StartForm(FlaskForm):
@@ -30,8 +30,8 @@ class GiftImportForm(FlaskForm):
 
 
 class SetRulesForm(FlaskForm):
-    """An imported set's details and attempt rules; the ranges are checked again by
-    ``catalog.update_set``."""
+    """An imported set's details and attempt rules: shape only; ``catalog.update_set`` owns the
+    ranges and puts its refusals on these fields."""
 
     title = StringField("Title", validators=[InputRequired("Give the set a title."),
                                              Length(max=200)])
@@ -41,19 +41,14 @@ class SetRulesForm(FlaskForm):
                                 render_kw={"rows": 4})
     max_attempts = IntegerField(
         "Attempts allowed",
-        validators=[InputRequired("Say how many attempts a trainee has (1 to 100)."),
-                    NumberRange(1, 100, "Allow between 1 and 100 attempts.")],
+        validators=[InputRequired("Say how many attempts a trainee has (1 to 100).")],
         render_kw={"inputmode": "numeric"})
     grade_kept = SelectField("Grade that counts", choices=[
         SelectChoice("highest", "The highest attempt"), SelectChoice("last", "The last attempt")])
     pass_mark = IntegerField(
         "Pass mark (%)",
-        validators=[InputRequired("Give a pass mark between 0 and 100."),
-                    NumberRange(0, 100, "The pass mark is between 0 and 100.")],
+        validators=[InputRequired("Give a pass mark between 0 and 100.")],
         render_kw={"inputmode": "numeric"})
-    time_limit_minutes = IntegerField(
-        "Time limit (minutes)",
-        validators=[Optional(), NumberRange(1, 600, "A time limit is between 1 and 600 "
-                                                    "minutes; leave it empty for none.")],
-        render_kw={"inputmode": "numeric"})
+    time_limit_minutes = IntegerField("Time limit (minutes)", validators=[Optional()],
+                                      render_kw={"inputmode": "numeric"})
     submit = SubmitField("Save")
